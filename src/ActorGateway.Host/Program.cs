@@ -1,1 +1,4 @@
-internal static class Program { private static int Main() => 0; }
+using System.CommandLine;
+using ActorGateway.Host;
+
+return await Cli.Build().Parse(args).InvokeAsync();

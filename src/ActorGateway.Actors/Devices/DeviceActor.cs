@@ -1,0 +1,339 @@
+using ActorGateway.Actors.At;
+using ActorGateway.Actors.Modem;
+using ActorGateway.Actors.Ppp;
+using ActorGateway.Actors.Settings;
+using ActorGateway.Core.At;
+using ActorGateway.Core.Io;
+using ActorGateway.Core.Ppp;
+using ActorGateway.Core.Supervision;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorGateway.Actors.Devices;
+
+/// <summary>
+/// One modem. A session of it is three children: the AT channel (which owns the serial port), the
+/// modem session that brings the modem to CONNECT, and — after CONNECT — the PPP session that runs
+/// pppd on the same tty. Any failure in a session ends the whole session: the children are stopped
+/// (ports closed, pppd ended) and a new one starts after a backoff that doubles up to a cap and
+/// starts small again after a call that lasted. A modem that stops answering even after a reset
+/// fails the device itself, for the gateway to recreate; a rejected PIN halts it for good.
+/// </summary>
+public sealed class DeviceActor : ReceiveActor, IWithTimers
+{
+    private const string RetryTimer = "retry";
+
+    private readonly StaticDevice _device;
+    private readonly DeviceDependencies _deps;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly HashSet<string> _saidOnce = [];
+    private ExponentialBackoff _backoff;
+    private DeviceStatus _status;
+    private IActorRef? _at;
+    private IActorRef? _modem;
+    private IActorRef? _ppp;
+    private Exception? _lastFailure;
+    private int _session;
+
+    public DeviceActor(StaticDevice device, DeviceDependencies deps)
+    {
+        _device = device;
+        _deps = deps;
+        _backoff = new ExponentialBackoff(device.Profile.Redial.MinBackoff, device.Profile.Redial.MaxBackoff);
+        _status = new DeviceStatus { Id = device.Id, Port = device.Port, Since = deps.Clock.GetUtcNow() };
+        ReceiveAlways();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(StaticDevice device, DeviceDependencies deps) =>
+        Akka.Actor.Props.Create(() => new DeviceActor(device, deps));
+
+    protected override void PreStart() => StartSession();
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decide, false);
+
+    /// <summary>The one decider for this device's children: what each failure means, and a line saying so.</summary>
+    private Directive Decide(Exception e)
+    {
+        _lastFailure = e;
+        switch (e)
+        {
+            case ModemUnresponsiveException:
+                _log.Error("{0}: {1}; the device is recreated", _device.Id, e.Message);
+                return Directive.Escalate;
+            case SerialPortException:
+                _log.Warning("{0}: {1}; ending the session", _device.Id, e.Message);
+                return Directive.Stop;
+            case PppdExitedException exit when PppdExit.NeedsOutsideChange(exit.ExitCode):
+                SayOnce($"pppd-{exit.ExitCode}", $"{_device.Id}: pppd cannot carry the call: {PppdExit.Describe(exit.ExitCode)}. " +
+                    "The gateway retries with growing pauses and says this only once." + LastLines(exit));
+                return Directive.Stop;
+            case PppdExitedException exit:
+                _log.Warning("{0}: the call ended: {1}{2}", _device.Id, PppdExit.Describe(exit.ExitCode), LastLines(exit));
+                return Directive.Stop;
+            case PppSessionException or ModemSessionException:
+                _log.Warning("{0}: {1}; ending the session", _device.Id, e.Message);
+                return Directive.Stop;
+            default:
+                _log.Error(e, "{0}: unexpected failure; ending the session", _device.Id);
+                return Directive.Stop;
+        }
+    }
+
+    private void StartSession()
+    {
+        _session++;
+        _lastFailure = null;
+        var profile = _device.Profile;
+        var urcs = new UnsolicitedCodes(profile.ExtraUnsolicited);
+        var options = new SerialPortOptions(_device.Port, profile.BaudRate, profile.FlowControl);
+        _at = Context.Watch(Context.ActorOf(AtChannelActor.Props(_deps.Ports, options, urcs), $"at-{_session}"));
+        _modem = Context.Watch(Context.ActorOf(
+            ModemSessionActor.Props(_device.Id, profile, _at, _deps.PinVerdicts, _deps.Clock), $"modem-{_session}"));
+        SetState(DeviceState.Starting, $"opening {_device.Port}");
+        Become(InSession);
+    }
+
+    private void InSession()
+    {
+        ReceiveAlways();
+        Receive<AtChannel.Ready>(m => _modem?.Tell(m));
+        Receive<ModemSession.Progress>(m => SetState(ToState(m.Phase), m.Detail));
+        Receive<ModemSession.Identified>(m => _status = _status with
+        {
+            Manufacturer = m.Identity.Manufacturer,
+            Model = m.Identity.Model,
+            Revision = m.Identity.Revision,
+            Imei = m.Identity.Imei,
+        });
+        Receive<ModemSession.NetworkChanged>(m => _status = _status with
+        {
+            Registration = m.State.Registration is { } r ? (r.IsRegistered ? (r.IsRoaming ? "roaming" : "home") : r.State.ToString()) : _status.Registration,
+            SignalDbm = m.State.Signal?.Dbm ?? _status.SignalDbm,
+            SignalPercent = m.State.Signal?.Percent ?? _status.SignalPercent,
+            Operator = m.State.Operator ?? _status.Operator,
+            Technology = m.State.Technology ?? _status.Technology,
+        });
+        Receive<ModemSession.DialFailed>(m =>
+        {
+            var (delay, next) = _backoff.Next();
+            _backoff = next;
+            Failed($"dial failed: {m.Result.Describe()}");
+            SetState(DeviceState.WaitingToRedial, $"dialling again in {Format(delay)}");
+            _log.Info("{0}: dialling again in {1}", _device.Id, Format(delay));
+            Sender.Tell(new ModemSession.RedialIn(delay));
+        });
+        Receive<ModemSession.Connected>(_ =>
+        {
+            _status = _status with { Connects = _status.Connects + 1 };
+            SetState(DeviceState.HandingOver, "CONNECT: handing the line to pppd");
+            _at.Tell(AtChannel.ReleaseForHandover.Instance);
+        });
+        Receive<Serial.SerialPort.Released>(m =>
+        {
+            var command = PppdCommand.Build(_device.Profile, m.Path, _device.Id, _deps.RuntimeDirectory);
+            _ppp = Context.Watch(Context.ActorOf(
+                PppSessionActor.Props(_device.Id, command, m.Path, _deps.Processes, _device.Profile.Timeouts.Handover, _deps.Clock),
+                $"ppp-{_session}"));
+        });
+        Receive<PppSession.HoldsLine>(_ =>
+        {
+            // pppd has its own handle on the tty: closing ours now does not drop DTR, so the call survives.
+            Stop(ref _at);
+            Stop(ref _modem);
+            SetState(DeviceState.Online, "pppd carries the call");
+        });
+        Receive<PppSession.LinkChanged>(m => _status = _status with
+        {
+            Interface = m.Link.Interface,
+            LocalAddress = DeviceStatus.Text(m.Link.LocalAddress),
+            RemoteAddress = DeviceStatus.Text(m.Link.RemoteAddress),
+            Dns = new[] { m.Link.PrimaryDns, m.Link.SecondaryDns }.Where(a => a is not null).Select(a => a!.ToString()).ToList(),
+        });
+        Receive<ModemSession.Halted>(m =>
+        {
+            Failed(m.Reason);
+            EndSession(halt: m.Reason);
+        });
+        Receive<Terminated>(m =>
+        {
+            if (m.ActorRef.Equals(_at) || m.ActorRef.Equals(_modem) || m.ActorRef.Equals(_ppp))
+            {
+                Forget(m.ActorRef);
+                Failed(_lastFailure?.Message ?? "a part of the session stopped");
+                EndSession(halt: null);
+            }
+        });
+    }
+
+    private void EndSession(string? halt)
+    {
+        if (_lastFailure is PppdExitedException { ConnectedFor: var lasted } && lasted >= _device.Profile.Redial.ResetAfter)
+        {
+            _backoff = _backoff.Reset();
+        }
+
+        Stop(ref _at);
+        Stop(ref _modem);
+        Stop(ref _ppp);
+        Become(() => Draining(halt));
+        CheckDrained(halt);
+    }
+
+    private void Draining(string? halt)
+    {
+        ReceiveAlways();
+        Receive<Terminated>(m =>
+        {
+            Forget(m.ActorRef);
+            CheckDrained(halt);
+        });
+        ReceiveAny(_ => { }); // the old session's last words
+    }
+
+    private void CheckDrained(string? halt)
+    {
+        if (Context.GetChildren().Any())
+        {
+            return;
+        }
+
+        if (halt is not null)
+        {
+            SetState(DeviceState.Halted, halt);
+            Become(Halted);
+            return;
+        }
+
+        var (delay, next) = _backoff.Next();
+        _backoff = next;
+        SetState(DeviceState.Retrying, $"next try in {Format(delay)}");
+        _log.Info("{0}: session ended; next try in {1}", _device.Id, Format(delay));
+        Timers.StartSingleTimer(RetryTimer, Retry.Instance, delay);
+        Become(WaitingToRetry);
+    }
+
+    private void WaitingToRetry()
+    {
+        ReceiveAlways();
+        Receive<Retry>(_ => StartSession());
+        ReceiveAny(_ => { });
+    }
+
+    private void Halted()
+    {
+        ReceiveAlways();
+        ReceiveAny(_ => { });
+    }
+
+    /// <summary>What every behaviour answers: status, and AT commands from <c>actorgateway at</c>.</summary>
+    private void ReceiveAlways()
+    {
+        Receive<Device.GetStatus>(_ => Sender.Tell(_status));
+        Receive<AtChannel.Send>(m =>
+        {
+            if (_at is not null && _status.State is not (DeviceState.HandingOver or DeviceState.Online))
+            {
+                _at.Forward(m);
+                return;
+            }
+
+            var why = _status.State switch
+            {
+                DeviceState.Online or DeviceState.HandingOver => $"{_device.Port} carries the data call (pppd holds it)",
+                DeviceState.Halted => $"the device is halted: {_status.Detail}",
+                _ => $"{_device.Port} is not open now ({_status.State}: {_status.Detail})",
+            };
+            Sender.Tell(new AtChannel.Response(m.Command, AtResponse.Aborted(why)));
+        });
+    }
+
+    private void SetState(DeviceState state, string? detail)
+    {
+        _status = _status with
+        {
+            State = state,
+            Detail = detail,
+            Since = state == _status.State ? _status.Since : _deps.Clock.GetUtcNow(),
+        };
+        if (state is DeviceState.Retrying or DeviceState.Starting)
+        {
+            _status = _status with { Interface = null, LocalAddress = null, RemoteAddress = null, Dns = [] };
+        }
+    }
+
+    private void Failed(string reason) => _status = _status with { LastError = reason, LastErrorAt = _deps.Clock.GetUtcNow() };
+
+    private void SayOnce(string key, string message)
+    {
+        if (_saidOnce.Add(key))
+        {
+            _log.Error(message);
+        }
+        else
+        {
+            _log.Debug(message);
+        }
+    }
+
+    private void Stop(ref IActorRef? child)
+    {
+        if (child is not null)
+        {
+            Context.Stop(child);
+            child = null;
+        }
+    }
+
+    private void Forget(IActorRef child)
+    {
+        if (child.Equals(_at))
+        {
+            _at = null;
+        }
+        else if (child.Equals(_modem))
+        {
+            _modem = null;
+        }
+        else if (child.Equals(_ppp))
+        {
+            _ppp = null;
+        }
+    }
+
+    private static string LastLines(PppdExitedException exit) =>
+        exit.LastLines.Count == 0 ? string.Empty : $" (pppd said: {string.Join(" / ", exit.LastLines.TakeLast(3))})";
+
+    private static string Format(TimeSpan t) => t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.#} min" : $"{t.TotalSeconds:0.#} s";
+
+    private static DeviceState ToState(ModemPhase phase) => phase switch
+    {
+        ModemPhase.Probing => DeviceState.Probing,
+        ModemPhase.Initialising => DeviceState.Initialising,
+        ModemPhase.Identifying => DeviceState.Identifying,
+        ModemPhase.CheckingSim => DeviceState.CheckingSim,
+        ModemPhase.Registering => DeviceState.Registering,
+        ModemPhase.DefiningContext => DeviceState.DefiningContext,
+        ModemPhase.Dialing => DeviceState.Dialing,
+        ModemPhase.WaitingToRedial => DeviceState.WaitingToRedial,
+        ModemPhase.ResettingModem => DeviceState.ResettingModem,
+        ModemPhase.Connected => DeviceState.HandingOver,
+        _ => DeviceState.Starting,
+    };
+
+    private sealed record Retry
+    {
+        public static readonly Retry Instance = new();
+    }
+}
+
+/// <summary>The public protocol of <see cref="DeviceActor"/>.</summary>
+public static class Device
+{
+    /// <summary>Ask for the device's <see cref="DeviceStatus"/>.</summary>
+    public sealed record GetStatus
+    {
+        public static readonly GetStatus Instance = new();
+    }
+}

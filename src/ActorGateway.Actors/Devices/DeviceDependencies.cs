@@ -1,0 +1,20 @@
+using ActorGateway.Core.Io;
+using ActorGateway.Core.Modem;
+
+namespace ActorGateway.Actors.Devices;
+
+/// <summary>
+/// The outside world a device actor needs, behind interfaces: serial ports, programs, the PIN verdicts
+/// and the clock. The host gives the real Linux ones; tests and the demo give simulated ports.
+/// </summary>
+/// <param name="Ports">Opens serial lines.</param>
+/// <param name="Processes">Starts pppd.</param>
+/// <param name="PinVerdicts">Remembers PIN attempts across reboots.</param>
+/// <param name="Clock">Wall-clock time for status and verdicts (timers use the actor scheduler).</param>
+/// <param name="RuntimeDirectory">Where pppd's private credentials file goes.</param>
+public sealed record DeviceDependencies(
+    ISerialPortOpener Ports,
+    IProcessRunner Processes,
+    IPinVerdictStore PinVerdicts,
+    TimeProvider Clock,
+    string RuntimeDirectory);

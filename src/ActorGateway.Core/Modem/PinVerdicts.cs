@@ -1,0 +1,157 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ActorGateway.Core.Modem;
+
+/// <summary>Where a PIN attempt stands for one SIM and one configured PIN.</summary>
+public enum PinAttemptState
+{
+    /// <summary>Written just before the PIN is sent: if the gateway dies now, the outcome is unknown.</summary>
+    Pending,
+
+    /// <summary>The SIM accepted this PIN.</summary>
+    Accepted,
+
+    /// <summary>The SIM rejected this PIN: it is never sent again.</summary>
+    Rejected,
+}
+
+/// <summary>
+/// What is remembered of a PIN attempt, keyed by SIM: a salted hash of the PIN (never the PIN), the
+/// state, and the tries the SIM had left before and after.
+/// </summary>
+public sealed record PinVerdict(
+    string PinHash,
+    PinAttemptState State,
+    int? TriesBefore,
+    int? TriesAfter,
+    DateTimeOffset At);
+
+/// <summary>Keeps PIN verdicts across restarts and reboots (a brown-out must not burn a try per boot).</summary>
+public interface IPinVerdictStore
+{
+    /// <summary>The verdict for a SIM, if any.</summary>
+    Task<PinVerdict?> FindAsync(string simKey, CancellationToken cancellationToken);
+
+    /// <summary>Stores the verdict durably before returning.</summary>
+    Task SaveAsync(string simKey, PinVerdict verdict, CancellationToken cancellationToken);
+}
+
+/// <summary>Salted, slow hashes of PINs, and the key a SIM is remembered by.</summary>
+public static class PinHash
+{
+    private const int Iterations = 100_000;
+
+    /// <summary>A new salted PBKDF2-SHA256 hash: <c>pbkdf2-sha256$iterations$salt$hash</c>.</summary>
+    public static string Create(string pin)
+    {
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(pin), salt, Iterations, HashAlgorithmName.SHA256, 32);
+        return $"pbkdf2-sha256${Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+    }
+
+    /// <summary>True when <paramref name="pin"/> is the PIN behind <paramref name="stored"/>.</summary>
+    public static bool Matches(string stored, string pin)
+    {
+        var parts = stored.Split('$');
+        if (parts.Length != 4 || parts[0] != "pbkdf2-sha256" || !int.TryParse(parts[1], out var iterations))
+        {
+            return false;
+        }
+
+        try
+        {
+            var salt = Convert.FromBase64String(parts[2]);
+            var expected = Convert.FromBase64String(parts[3]);
+            var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(pin), salt, iterations, HashAlgorithmName.SHA256, expected.Length);
+            return CryptographicOperations.FixedTimeEquals(actual, expected);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The key a SIM's verdict is stored under: a hash of its ICCID when the modem gives one, else of the
+    /// modem's IMEI (the SIM is then assumed to stay in that modem), else of the device id.
+    /// </summary>
+    public static string SimKey(string? iccid, string? imei, string deviceId)
+    {
+        var (kind, value) = iccid is { Length: > 0 } ? ("iccid", iccid) : imei is { Length: > 0 } ? ("imei", imei) : ("device", deviceId);
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}:{value}"));
+        return $"{kind}-{Convert.ToHexStringLower(digest)[..24]}";
+    }
+}
+
+/// <summary>What to do about a SIM that asks for its PIN.</summary>
+public abstract record PinDecision
+{
+    private PinDecision()
+    {
+    }
+
+    /// <summary>Send the configured PIN, once.</summary>
+    public sealed record Send : PinDecision
+    {
+        public static readonly Send Instance = new();
+    }
+
+    /// <summary>Do not send anything; the device stops with this reason until the configuration changes.</summary>
+    public sealed record Refuse(string Reason, PinVerdict? NewVerdict = null) : PinDecision;
+}
+
+/// <summary>
+/// The PIN rules, pure: a wrong PIN is never sent twice (three tries lock the SIM), the verdict
+/// survives restarts, an attempt whose outcome was lost is judged by the SIM's own try counter, and
+/// the last try is not risked unless the configuration says so.
+/// </summary>
+public static class PinPolicy
+{
+    /// <summary>Decides whether to send <paramref name="pin"/> to a SIM that asks for it.</summary>
+    public static PinDecision Decide(string pin, PinVerdict? verdict, int? triesLeft, bool allowLastTry, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(pin))
+        {
+            return new PinDecision.Refuse("the SIM asks for its PIN and none is configured (set pin for this device)");
+        }
+
+        if (verdict is not null && PinHash.Matches(verdict.PinHash, pin))
+        {
+            switch (verdict.State)
+            {
+                case PinAttemptState.Rejected:
+                    return new PinDecision.Refuse(
+                        $"PIN rejected{TriesText(verdict.TriesAfter ?? triesLeft)}; it will not be sent again until the configured PIN changes");
+                case PinAttemptState.Pending when triesLeft is { } now2 && verdict.TriesBefore is { } before && now2 < before:
+                    return new PinDecision.Refuse(
+                        $"PIN rejected{TriesText(now2)} (the SIM counted the attempt that was in flight when the gateway stopped); it will not be sent again until the configured PIN changes",
+                        verdict with { State = PinAttemptState.Rejected, TriesAfter = now2, At = now });
+                case PinAttemptState.Pending when triesLeft is null || verdict.TriesBefore is null:
+                    return new PinDecision.Refuse(
+                        "a PIN attempt was in flight when the gateway stopped and this modem cannot tell how many tries are left, so the gateway will not risk another; unlock the SIM by hand or change the configured PIN");
+            }
+        }
+
+        if (triesLeft is 0)
+        {
+            return new PinDecision.Refuse("the SIM has no PIN tries left (it needs its PUK)");
+        }
+
+        if (triesLeft is 1 && !allowLastTry)
+        {
+            return new PinDecision.Refuse(
+                "the SIM has only one PIN try left; the gateway will not risk the PUK lock (unlock it by hand, or set allow-last-pin-try = on)");
+        }
+
+        return PinDecision.Send.Instance;
+    }
+
+    /// <summary>", 2 tries left" or nothing when unknown.</summary>
+    public static string TriesText(int? tries) => tries switch
+    {
+        null => string.Empty,
+        1 => ", 1 try left",
+        _ => $", {tries} tries left",
+    };
+}

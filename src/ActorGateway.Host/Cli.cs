@@ -1,0 +1,257 @@
+using System.CommandLine;
+using System.Reflection;
+using System.Text.Json;
+using ActorGateway.Actors.Devices;
+using ActorGateway.Actors.Gateway;
+using ActorGateway.Actors.Settings;
+using ActorGateway.Host.Control;
+using ActorGateway.Linux.Processes;
+using ActorGateway.Linux.Serial;
+using ActorGateway.Linux.State;
+using Microsoft.Extensions.Hosting;
+using Serilog.Events;
+
+namespace ActorGateway.Host;
+
+/// <summary>The <c>actorgateway</c> command line: run, demo, status, at.</summary>
+public static class Cli
+{
+    /// <summary>Where an installed gateway keeps its configuration.</summary>
+    public const string SystemConfig = "/etc/actorgateway/gateway.conf";
+
+    private static readonly Option<FileInfo?> ConfigOption = new("--config", "-c")
+    {
+        Description = $"HOCON file merged over the defaults (default: {SystemConfig} when it exists)",
+    };
+
+    private static readonly Option<LogFormat> LogFormatOption = new("--log-format")
+    {
+        Description = "console (for people) or json (one object per line)",
+        DefaultValueFactory = _ => LogFormat.Console,
+    };
+
+    private static readonly Option<LogEventLevel> LogLevelOption = new("--log-level")
+    {
+        Description = "Verbose, Debug, Information, Warning or Error",
+        DefaultValueFactory = _ => LogEventLevel.Information,
+    };
+
+    private static readonly Option<string?> SocketOption = new("--socket")
+    {
+        Description = "control socket of the running gateway (default: from the configuration)",
+    };
+
+    /// <summary>The root command with every subcommand.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("ActorGateway: a mobile-internet gateway that dials, shares and heals itself.");
+        root.Subcommands.Add(RunCommand());
+        root.Subcommands.Add(DemoCommand.Build(LogFormatOption, LogLevelOption));
+        root.Subcommands.Add(StatusCommand());
+        root.Subcommands.Add(AtCommandLine());
+        return root;
+    }
+
+    /// <summary>The program's version, for logs and <c>--version</c>.</summary>
+    public static string Version =>
+        typeof(Cli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>
+    /// Loads settings from <paramref name="file"/> (or the system file, or the defaults). Prints what was
+    /// wrong and returns null on a bad configuration, before anything is opened.
+    /// </summary>
+    public static (GatewaySettings Settings, string Source)? LoadSettings(FileInfo? file, TextWriter error)
+    {
+        var path = file?.FullName ?? (File.Exists(SystemConfig) ? SystemConfig : null);
+        try
+        {
+            if (path is null)
+            {
+                return (GatewaySettings.Create(GatewaySettings.DefaultConfig, "defaults"), "built-in defaults");
+            }
+
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"error: {path}: cannot read the configuration: {e.Message}");
+                return null;
+            }
+
+            return (GatewaySettings.Parse(text, path), path);
+        }
+        catch (GatewayConfigException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return null;
+        }
+    }
+
+    private static Command RunCommand()
+    {
+        var command = new Command("run", "Run the gateway against the modems in the configuration (the main job).")
+        {
+            ConfigOption, LogFormatOption, LogLevelOption,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var loaded = LoadSettings(parse.GetValue(ConfigOption), Console.Error);
+            if (loaded is not { } l)
+            {
+                return 2;
+            }
+
+            var level = parse.GetValue(LogLevelOption);
+            var logger = Logging.Create(parse.GetValue(LogFormatOption), level);
+            logger.Information("ActorGateway {Version} starting with {Source}", Version, l.Source);
+            WarnIfSecretsReadable(logger, l.Source, l.Settings);
+            if (l.Settings.StaticDevices.Count == 0)
+            {
+                logger.Warning("No devices are configured (actorgateway.static-devices). Without hardware, try: actorgateway demo");
+            }
+
+            var deps = new DeviceDependencies(
+                new SystemSerialPortOpener(),
+                new LinuxProcessRunner(),
+                new FilePinVerdictStore(l.Settings.StateDirectory),
+                TimeProvider.System,
+                l.Settings.RuntimeDirectory);
+            using var host = GatewayHost.Build(l.Settings, deps, logger, level);
+            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command StatusCommand()
+    {
+        var json = new Option<bool>("--json") { Description = "print the status as JSON" };
+        var command = new Command("status", "Show what the running gateway's devices are doing.") { json, SocketOption, ConfigOption };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var socket = SocketPath(parse);
+            if (socket is null)
+            {
+                return 2;
+            }
+
+            string answer;
+            try
+            {
+                answer = await ControlClient.RequestAsync(socket, new ControlRequest("status"), TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+
+            if (TryError(answer) is { } problem)
+            {
+                Console.Error.WriteLine($"error: {problem}");
+                return 1;
+            }
+
+            if (parse.GetValue(json))
+            {
+                using var document = JsonDocument.Parse(answer);
+                Console.WriteLine(JsonSerializer.Serialize(document.RootElement, ControlJson.Indented));
+                return 0;
+            }
+
+            var status = JsonSerializer.Deserialize<Gateway.Status>(answer, ControlJson.Options)!;
+            Console.Write(StatusTable.Render(status));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command AtCommandLine()
+    {
+        var device = new Argument<string>("device") { Description = "the device id (see actorgateway status)" };
+        var line = new Argument<string>("command") { Description = "one AT command line, e.g. AT+CSQ" };
+        var timeout = new Option<double>("--timeout")
+        {
+            Description = "seconds the modem has to answer",
+            DefaultValueFactory = _ => 10,
+        };
+        var command = new Command("at", "Send one AT command through a device's AT channel and print the answer (no second program opens the port).")
+        {
+            device, line, timeout, SocketOption, ConfigOption,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var socket = SocketPath(parse);
+            if (socket is null)
+            {
+                return 2;
+            }
+
+            var seconds = parse.GetValue(timeout);
+            string answer;
+            try
+            {
+                answer = await ControlClient.RequestAsync(socket,
+                    new ControlRequest("at", parse.GetValue(device), parse.GetValue(line), seconds),
+                    TimeSpan.FromSeconds(seconds + 5), cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+
+            if (TryError(answer) is { } problem)
+            {
+                Console.Error.WriteLine($"error: {problem}");
+                return 1;
+            }
+
+            var reply = JsonSerializer.Deserialize<AtReply>(answer, ControlJson.Options)!;
+            foreach (var text in reply.Lines)
+            {
+                Console.WriteLine(text);
+            }
+
+            Console.WriteLine(reply.Result);
+            return reply.Ok ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static string? SocketPath(ParseResult parse)
+    {
+        if (parse.GetValue(SocketOption) is { Length: > 0 } explicitPath)
+        {
+            return explicitPath;
+        }
+
+        return LoadSettings(parse.GetValue(ConfigOption), Console.Error)?.Settings.ControlSocket;
+    }
+
+    private static string? TryError(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.TryGetProperty("error", out var error) ? error.GetString() : null;
+    }
+
+    private static void WarnIfSecretsReadable(Serilog.ILogger logger, string source, GatewaySettings settings)
+    {
+        if (!File.Exists(source))
+        {
+            return;
+        }
+
+        var holdsSecrets = settings.StaticDevices.Any(d => d.Profile.Pin.Length > 0 || d.Profile.Password.Length > 0)
+            || settings.Defaults.Pin.Length > 0 || settings.Defaults.Password.Length > 0;
+        var mode = File.GetUnixFileMode(source);
+        if (holdsSecrets && (mode & (UnixFileMode.OtherRead | UnixFileMode.GroupRead)) != 0)
+        {
+            logger.Warning("{Source} holds a PIN or password and is readable by others (mode {Mode}); make it 0600: chmod 600 {Source}",
+                source, Convert.ToString((int)mode, 8), source);
+        }
+    }
+}

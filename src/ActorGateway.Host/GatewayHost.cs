@@ -1,0 +1,59 @@
+using ActorGateway.Actors.Devices;
+using ActorGateway.Actors.Hosting;
+using ActorGateway.Actors.Settings;
+using ActorGateway.Host.Control;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using Serilog.Events;
+
+namespace ActorGateway.Host;
+
+/// <summary>Builds the generic host that runs the actor system, for <c>run</c> and <c>demo</c> alike.</summary>
+public static class GatewayHost
+{
+    /// <summary>A host running the gateway with <paramref name="settings"/> against <paramref name="deps"/>.</summary>
+    public static IHost Build(GatewaySettings settings, DeviceDependencies deps, Serilog.ILogger logger, LogEventLevel level)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ApplicationName = "actorgateway",
+        });
+        builder.Services.AddSerilog(logger, dispose: false);
+        builder.Services.AddSingleton(deps);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        builder.Services.AddAkka("actorgateway", (akka, _) =>
+        {
+            akka.AddHocon(
+                """
+                akka.actor.debug.unhandled = off
+                akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+                akka.log-dead-letters = 0
+                akka.log-dead-letters-during-shutdown = off
+                """,
+                HoconAddMode.Prepend);
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = level switch
+                {
+                    LogEventLevel.Verbose or LogEventLevel.Debug => Akka.Event.LogLevel.DebugLevel,
+                    LogEventLevel.Information => Akka.Event.LogLevel.InfoLevel,
+                    LogEventLevel.Warning => Akka.Event.LogLevel.WarningLevel,
+                    _ => Akka.Event.LogLevel.ErrorLevel,
+                };
+                loggers.ClearLoggers();
+                loggers.AddSerilogLogging();
+            });
+            akka.WithModemActors(settings);
+        });
+        builder.Services.AddHostedService(sp => new ControlSocketServer(
+            settings.ControlSocket,
+            sp.GetRequiredService<IRequiredActor<Actors.Gateway.GatewaySupervisor>>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ControlSocketServer>>()));
+        return builder.Build();
+    }
+}
