@@ -41,6 +41,8 @@ public interface IPinVerdictStore
 public static class PinHash
 {
     private const int Iterations = 100_000;
+    private const int MaxIterations = 10_000_000;
+    private const int MinHashBytes = 16;
 
     /// <summary>A new salted PBKDF2-SHA256 hash: <c>pbkdf2-sha256$iterations$salt$hash</c>.</summary>
     public static string Create(string pin)
@@ -54,15 +56,21 @@ public static class PinHash
     public static bool Matches(string stored, string pin)
     {
         var parts = stored.Split('$');
-        if (parts.Length != 4 || parts[0] != "pbkdf2-sha256" || !int.TryParse(parts[1], out var iterations))
+        if (parts.Length != 4 || parts[0] != "pbkdf2-sha256" || !int.TryParse(parts[1], out var iterations)
+            || iterations is <= 0 or > MaxIterations)
         {
-            return false;
+            return false; // a damaged store must neither throw nor stall the actor for hours
         }
 
         try
         {
             var salt = Convert.FromBase64String(parts[2]);
             var expected = Convert.FromBase64String(parts[3]);
+            if (expected.Length < MinHashBytes)
+            {
+                return false; // an empty (truncated) hash would compare equal to any PIN's
+            }
+
             var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(pin), salt, iterations, HashAlgorithmName.SHA256, expected.Length);
             return CryptographicOperations.FixedTimeEquals(actual, expected);
         }
