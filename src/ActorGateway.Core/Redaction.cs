@@ -19,7 +19,10 @@ public static partial class Redaction
     public static bool IsSensitiveCommand(string commandLine) =>
         SensitiveCommands.Any(c => commandLine.Contains(c, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The command line with every quoted argument and every digit run after '=' masked.</summary>
+    /// <summary>
+    /// The command line with everything after the '=' of a sensitive command masked: its arguments may be
+    /// quoted or not (<c>AT+CGAUTH=1,1,user,secret</c>), so none of them is kept.
+    /// </summary>
     public static string Command(string commandLine)
     {
         if (!IsSensitiveCommand(commandLine))
@@ -28,7 +31,7 @@ public static partial class Redaction
         }
 
         var eq = commandLine.IndexOf('=');
-        return eq < 0 ? commandLine : commandLine[..(eq + 1)] + ArgumentPattern().Replace(commandLine[(eq + 1)..], Mask);
+        return eq < 0 ? commandLine : commandLine[..(eq + 1)] + Mask;
     }
 
     /// <summary>
@@ -52,9 +55,6 @@ public static partial class Redaction
             ? ImsiLine().Replace(line, m => Imsi(m.Value))
             : line;
     }
-
-    [GeneratedRegex("\"[^\"]*\"|\\d+")]
-    private static partial Regex ArgumentPattern();
 
     [GeneratedRegex("(?<![0-9])[0-9]{6,15}(?![0-9])")]
     private static partial Regex ImsiLine();

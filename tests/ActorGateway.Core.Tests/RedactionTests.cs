@@ -6,8 +6,9 @@ public class RedactionTests
     [InlineData("AT+CPIN=\"1234\"", "AT+CPIN=****")]
     [InlineData("AT+CPIN=1234", "AT+CPIN=****")]
     [InlineData("at+cpin=\"1234\"", "at+cpin=****")]
-    [InlineData("AT+CLCK=\"SC\",0,\"1234\"", "AT+CLCK=****,****,****")]
-    [InlineData("AT+CMEE=2;+CPIN=\"1234\"", "AT+CMEE=****;+CPIN=****")]
+    [InlineData("AT+CLCK=\"SC\",0,\"1234\"", "AT+CLCK=****")]
+    [InlineData("AT+CMEE=2;+CPIN=\"1234\"", "AT+CMEE=****")]
+    [InlineData("AT+CGAUTH=1,1,user,secret", "AT+CGAUTH=****")]
     public void Redaction_should_mask_the_PIN_in_a_command(string command, string masked)
     {
         var redacted = Redaction.Command(command);

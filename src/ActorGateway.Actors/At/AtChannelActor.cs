@@ -147,7 +147,7 @@ public sealed class AtChannelActor : ReceiveActor, IWithTimers, IWithStash
 
                     break;
                 case AtAction.Stray s:
-                    _log.Debug("{0} stray line ignored: {1}", _options.Path, s.Line);
+                    _log.Debug("{0} stray line ignored: {1}", _options.Path, Redaction.Command(s.Line));
                     break;
                 case AtAction.Garbage g:
                     _log.Debug("{0} garbage ignored: {1}", _options.Path, g.Line.Length > 80 ? g.Line[..80] + "…" : g.Line);
@@ -168,7 +168,7 @@ public sealed class AtChannelActor : ReceiveActor, IWithTimers, IWithStash
             return;
         }
 
-        var lines = c.Response.Lines.Select(l => Redaction.ResponseLine(c.Command.Text, l));
+        var lines = c.Response.Lines.Select(l => Redaction.Command(Redaction.ResponseLine(c.Command.Text, l)));
         _log.Debug("{0} -> {1}: {2}{3}", _options.Path, c.Command.ForLog, string.Join(" | ", lines), c.Response.Lines.Count > 0 ? " | " + c.Response.Describe() : c.Response.Describe());
     }
 

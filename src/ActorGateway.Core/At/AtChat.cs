@@ -25,6 +25,17 @@ public sealed class AtChat
     /// <summary>Information lines kept for one response; a runaway answer is cut here.</summary>
     public const int MaxLinesPerResponse = 256;
 
+    /// <summary>
+    /// The timer id of the quiet period after a timeout. Command ids given to <see cref="Submit"/> must differ.
+    /// </summary>
+    public const long QuietTimerId = 0;
+
+    /// <summary>
+    /// After a command times out, the next one waits until the line has been quiet this long, so that
+    /// a late answer to the old command is not taken for the answer to the new one.
+    /// </summary>
+    public static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(300);
+
     private readonly AtLineReader _reader = new();
     private readonly UnsolicitedCodes _urcs;
     private readonly Queue<(long Id, AtCommand Command)> _queue = new();
@@ -32,6 +43,7 @@ public sealed class AtChat
     private (long Id, AtCommand Command)? _inFlight;
     private bool _echoSeen;
     private string? _urcAwaitingSecondLine;
+    private bool _quieting;
 
     public AtChat(UnsolicitedCodes? urcs = null)
     {
@@ -61,9 +73,14 @@ public sealed class AtChat
             return [new AtAction.Complete(id, command, AtResponse.Aborted($"more than {MaxQueued} commands waiting"))];
         }
 
+        if (id == QuietTimerId)
+        {
+            throw new ArgumentOutOfRangeException(nameof(id), id, $"id {QuietTimerId} is the quiet timer's");
+        }
+
         _queue.Enqueue((id, command));
         var actions = new List<AtAction>();
-        if (_inFlight is null)
+        if (_inFlight is null && !_quieting)
         {
             SendNext(actions);
         }
@@ -97,6 +114,14 @@ public sealed class AtChat
     /// <summary>The command timer fired. Stale ids (a command already answered) are ignored.</summary>
     public IReadOnlyList<AtAction> TimedOut(long id)
     {
+        if (id == QuietTimerId && _quieting)
+        {
+            _quieting = false;
+            var next = new List<AtAction>();
+            SendNext(next);
+            return next;
+        }
+
         if (_inFlight is not { } current || current.Id != id)
         {
             return [];
@@ -107,7 +132,11 @@ public sealed class AtChat
             new AtAction.Complete(current.Id, current.Command, AtResponse.Timeout([.. _lines])),
         };
         _inFlight = null;
-        SendNext(actions);
+        _lines.Clear();
+        _echoSeen = false;
+        _quieting = true;
+        Mode = AtChatMode.Busy;
+        actions.Add(new AtAction.ArmTimeout(QuietTimerId, QuietPeriod));
         return actions;
     }
 
@@ -126,6 +155,7 @@ public sealed class AtChat
 
         AbortQueued(reason, actions);
         actions.Add(AtAction.DisarmTimeout.Instance);
+        _quieting = false;
         Reset();
         return actions;
     }
@@ -163,7 +193,29 @@ public sealed class AtChat
         if (_urcAwaitingSecondLine is { } first)
         {
             _urcAwaitingSecondLine = null;
-            actions.Add(new AtAction.Unsolicited(first, text));
+            if (_inFlight is null || ResultCodes.TryParse(text, [], acceptNumeric: false) is null)
+            {
+                actions.Add(new AtAction.Unsolicited(first, text));
+                return;
+            }
+
+            // The command's final result came where the URC's second line should be: the URC had none.
+            actions.Add(new AtAction.Unsolicited(first));
+        }
+
+        if (_quieting)
+        {
+            // A late answer to the command that timed out: let it pass, and wait for quiet again.
+            if (_urcs.IsUnsolicited(text))
+            {
+                EmitUnsolicited(text, actions);
+            }
+            else
+            {
+                actions.Add(new AtAction.Stray(text));
+            }
+
+            actions.Add(new AtAction.ArmTimeout(QuietTimerId, QuietPeriod));
             return;
         }
 

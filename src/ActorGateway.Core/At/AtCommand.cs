@@ -47,8 +47,10 @@ public sealed record AtCommand
     {
         get
         {
+            // 27.007 §10.1.12: +CGDATA enters data state with CONNECT too.
             var body = Body;
-            return body.Length > 0 && char.ToUpperInvariant(body[0]) is 'D' or 'A' or 'O';
+            return (body.Length > 0 && char.ToUpperInvariant(body[0]) is 'D' or 'A' or 'O')
+                || body.StartsWith("+CGDATA", StringComparison.OrdinalIgnoreCase);
         }
     }
 
@@ -60,8 +62,10 @@ public sealed record AtCommand
     {
         get
         {
+            // A query (ATS0?) answers with digits of its own, so only commands that ask nothing qualify.
             var body = Body;
-            return body.Length == 0 || body[0] is not ('+' or '^' or '%' or '$' or '!' or '*' or '#' or '@');
+            return (body.Length == 0 || body[0] is not ('+' or '^' or '%' or '$' or '!' or '*' or '#' or '@'))
+                && !body.Contains('?');
         }
     }
 

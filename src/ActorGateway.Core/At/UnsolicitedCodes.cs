@@ -42,7 +42,7 @@ public sealed class UnsolicitedCodes
         foreach (var prefix in _prefixes)
         {
             if (line.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
-                && (prefix[^1] == ':' || line.Length == prefix.Length || line[prefix.Length] is ':' or ' '))
+                && (prefix[^1] == ':' || line.Length == prefix.Length || line[prefix.Length] is ':' or ' ' || char.IsAsciiDigit(line[prefix.Length])))
             {
                 return true;
             }

@@ -238,7 +238,7 @@ public static class Responses
 
             candidate = candidate.TrimEnd('F', 'f');
             if (candidate.Length is >= 18 and <= 22 && candidate.StartsWith("89", StringComparison.Ordinal)
-                && candidate.All(c => char.IsAsciiDigit(c) || c is 'A' or 'a' or 'B' or 'b'))
+                && candidate.All(char.IsAsciiDigit))
             {
                 return candidate;
             }

@@ -24,15 +24,16 @@ public static class PppdOutput
     /// <summary>The link after this line, or null when the line says nothing about it.</summary>
     public static PppLink? Apply(PppLink link, string line)
     {
-        var text = line.Trim();
+        // pppd pads these lines with several spaces ("local IP address"); wvdial's copies use one.
+        var text = string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         if (text.StartsWith("Using interface ", StringComparison.Ordinal))
         {
             return link with { Interface = text["Using interface ".Length..].Trim() };
         }
 
-        return Address(text, "local  IP address") is { } local ? link with { LocalAddress = local }
+        return Address(text, "local IP address") is { } local ? link with { LocalAddress = local }
             : Address(text, "remote IP address") is { } remote ? link with { RemoteAddress = remote }
-            : Address(text, "primary   DNS address") is { } dns1 ? link with { PrimaryDns = dns1 }
+            : Address(text, "primary DNS address") is { } dns1 ? link with { PrimaryDns = dns1 }
             : Address(text, "secondary DNS address") is { } dns2 ? link with { SecondaryDns = dns2 }
             : null;
     }

@@ -162,7 +162,7 @@ public class AtChatPropertyTests
                 Apply(_chat.LeaveDataMode());
             }
 
-            for (var i = 0; _armed is { } id && i <= _submitted.Count; i++)
+            for (var i = 0; _armed is { } id && i <= (2 * _submitted.Count) + 1; i++)
             {
                 Apply(_chat.TimedOut(id));
             }
@@ -185,7 +185,17 @@ public class AtChatPropertyTests
                     break;
                 case OpKind.TimerFires when _armed is { } armed:
                     var actions = _chat.TimedOut(armed);
-                    Assert.Contains(actions, a => a is AtAction.Complete c && c.Id == armed && c.Response.Outcome == AtOutcome.Timeout);
+                    if (armed == AtChat.QuietTimerId)
+                    {
+                        // The quiet period after a timeout ended: the next command (if any) goes out.
+                        Assert.DoesNotContain(actions, a => a is AtAction.Complete);
+                        _armed = null;
+                    }
+                    else
+                    {
+                        Assert.Contains(actions, a => a is AtAction.Complete c && c.Id == armed && c.Response.Outcome == AtOutcome.Timeout);
+                    }
+
                     Apply(actions);
                     break;
                 case OpKind.StaleTimer:
@@ -214,6 +224,11 @@ public class AtChatPropertyTests
                         Assert.True(_submitted.ContainsKey(w.Id), $"wrote unknown id {w.Id}");
                         Assert.Equal(_submitted[w.Id].Text + "\r", Encoding.ASCII.GetString(w.Bytes));
                         _written = w.Id;
+                        break;
+                    case AtAction.ArmTimeout { Id: AtChat.QuietTimerId } q:
+                        Assert.Null(_written);
+                        Assert.Equal(AtChat.QuietPeriod, q.After);
+                        _armed = q.Id;
                         break;
                     case AtAction.ArmTimeout a:
                         Assert.Equal(_written, a.Id);
@@ -246,13 +261,14 @@ public class AtChatPropertyTests
             var outstanding = _submitted.Count - _completions.Count;
             Assert.Equal((_written is null ? 0 : 1) + _chat.QueuedCount, outstanding);
             Assert.Equal(_written is null, _chat.InFlight is null);
-            Assert.Equal(_written, _armed);
+            var quieting = _armed == AtChat.QuietTimerId;
+            Assert.Equal(_written, quieting ? null : _armed);
             if (_written is { } id)
             {
                 Assert.Same(_submitted[id], _chat.InFlight);
             }
 
-            Assert.Equal(_chat.InFlight is not null, _chat.Mode == AtChatMode.Busy);
+            Assert.Equal(_chat.InFlight is not null || quieting, _chat.Mode == AtChatMode.Busy);
             if (_chat.Mode != AtChatMode.Busy)
             {
                 Assert.Equal(0, _chat.QueuedCount);

@@ -220,9 +220,32 @@ public class AtChatTests
         var chat = new AtChat();
         chat.Submit(1, Csq);
 
-        Assert.Equal(["complete 1 Timeout", "disarm"], Show(chat.TimedOut(1)));
+        Assert.Equal(["complete 1 Timeout", "arm 0 0.3s"], Show(chat.TimedOut(1)));
+        Assert.Equal(["stray OK", "arm 0 0.3s"], Receive(chat, "\r\nOK\r\n"));
+        Assert.Equal(["disarm"], Show(chat.TimedOut(AtChat.QuietTimerId)));
         Assert.Equal(AtChatMode.Idle, chat.Mode);
         Assert.Equal(["stray OK"], Receive(chat, "\r\nOK\r\n"));
+    }
+
+    [Fact]
+    public void AtChat_should_hold_the_next_command_until_the_line_is_quiet_after_a_timeout()
+    {
+        var chat = new AtChat();
+        chat.Submit(1, Csq);
+        chat.TimedOut(1);
+
+        // Queued during the quiet period: not written until the quiet timer fires.
+        Assert.Empty(chat.Submit(2, CregQuery));
+        Assert.Equal(["stray OK", "arm 0 0.3s"], Receive(chat, "\r\nOK\r\n"));
+        Assert.Equal(["urc +CREG: 1", "arm 0 0.3s"], Receive(chat, "\r\n+CREG: 1\r\n"));
+        Assert.Equal(["write 2 AT+CREG?\\r", "arm 2 3s"], Show(chat.TimedOut(AtChat.QuietTimerId)));
+        Assert.Equal(["complete 2 Ok [+CREG: 0,1]", "disarm"], Receive(chat, "\r\n+CREG: 0,1\r\n\r\nOK\r\n"));
+    }
+
+    [Fact]
+    public void AtChat_should_refuse_the_quiet_timer_id_as_a_command_id()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AtChat().Submit(AtChat.QuietTimerId, Csq));
     }
 
     [Fact]
@@ -248,7 +271,8 @@ public class AtChatTests
         chat.Submit(2, CregQuery);
         Receive(chat, "\r\n+CSQ: 20,99\r\n");
 
-        Assert.Equal(["complete 1 Timeout [+CSQ: 20,99]", "write 2 AT+CREG?\\r", "arm 2 3s"], Show(chat.TimedOut(1)));
+        Assert.Equal(["complete 1 Timeout [+CSQ: 20,99]", "arm 0 0.3s"], Show(chat.TimedOut(1)));
+        Assert.Equal(["write 2 AT+CREG?\\r", "arm 2 3s"], Show(chat.TimedOut(AtChat.QuietTimerId)));
         Assert.Equal(["complete 2 Ok [+CREG: 0,1]", "disarm"], Receive(chat, "\r\n+CREG: 0,1\r\n\r\nOK\r\n"));
     }
 
@@ -431,7 +455,7 @@ public class AtChatTests
     public void AtChat_should_refuse_more_than_MaxQueued_waiting_commands()
     {
         var chat = new AtChat();
-        chat.Submit(0, Csq);
+        chat.Submit(100, Csq);
         for (var id = 1; id <= AtChat.MaxQueued; id++)
         {
             Assert.Empty(chat.Submit(id, Csq));
@@ -487,5 +511,35 @@ public class AtChatTests
         Assert.Equal(
             ["urc +XVENDOR: 7", "complete 1 Ok [+CSQ: 5,99]", "disarm"],
             Receive(chat, "\r\n+XVENDOR: 7\r\n+CSQ: 5,99\r\nOK\r\n"));
+    }
+
+    [Fact]
+    public void AtChat_should_not_take_the_final_result_for_the_second_line_of_a_two_line_URC()
+    {
+        var chat = new AtChat();
+        chat.Submit(1, Csq);
+
+        Assert.Equal(
+            ["urc +CMT: ,24", "complete 1 Ok [+CSQ: 20,99]", "disarm"],
+            Receive(chat, "\r\n+CSQ: 20,99\r\n\r\n+CMT: ,24\r\n\r\nOK\r\n"));
+    }
+
+    [Fact]
+    public void AtChat_should_enter_data_mode_on_CONNECT_to_CGDATA()
+    {
+        var chat = new AtChat();
+        chat.Submit(1, new AtCommand("AT+CGDATA=\"PPP\",1", TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(["complete 1 Connect", "disarm", Show(new AtAction.EnteredDataMode([]))], Receive(chat, "\r\nCONNECT\r\n"));
+    }
+
+    [Fact]
+    public void AtChat_should_not_take_the_digits_of_a_query_for_a_numeric_result()
+    {
+        var chat = new AtChat();
+        chat.Submit(1, new AtCommand("ATS0?", TimeSpan.FromSeconds(3)));
+
+        Assert.Empty(Receive(chat, "0\r"));
+        Assert.Equal(["complete 1 Ok [0]", "disarm"], Receive(chat, "\r\nOK\r\n"));
     }
 }

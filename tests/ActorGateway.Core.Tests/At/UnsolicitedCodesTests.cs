@@ -19,6 +19,7 @@ public class UnsolicitedCodesTests
     [InlineData("RDY")]
     [InlineData("SMS Ready")]
     [InlineData("+cpin: READY")]
+    [InlineData("+PACSP0")]
     public void UnsolicitedCodes_should_recognise_standard_and_vendor_URCs(string line)
     {
         Assert.True(UnsolicitedCodes.Default.IsUnsolicited(line));

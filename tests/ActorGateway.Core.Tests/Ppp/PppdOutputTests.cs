@@ -63,6 +63,7 @@ public class PppdOutputTests
     [InlineData("Could not determine remote IP address: defaulting to 10.64.64.64")]
     [InlineData("remote IP address not-an-address")]
     [InlineData("local  IP address")]
+    [InlineData("--> local IP address")]
     [InlineData("")]
     public void PppdOutput_should_say_nothing_for_lines_about_something_else(string line)
     {
@@ -81,5 +82,15 @@ public class PppdOutputTests
         var link = new PppLink(Interface: "ppp0");
 
         Assert.Equal("ppp0", PppdOutput.Apply(link, "local  IP address 10.0.0.2")!.Interface);
+    }
+
+    [Fact]
+    public void PppdOutput_should_read_the_single_spaced_lines_wvdial_prints()
+    {
+        var link = PppdOutput.Apply(new PppLink(), "local IP address 10.11.0.2")!;
+        link = PppdOutput.Apply(link, "primary DNS address 10.168.0.1")!;
+
+        Assert.Equal("10.11.0.2", link.LocalAddress?.ToString());
+        Assert.Equal("10.168.0.1", link.PrimaryDns?.ToString());
     }
 }
