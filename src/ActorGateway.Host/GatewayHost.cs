@@ -2,7 +2,6 @@ using ActorGateway.Actors.Devices;
 using ActorGateway.Actors.Hosting;
 using ActorGateway.Actors.Settings;
 using ActorGateway.Host.Control;
-using Akka.Actor;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +22,8 @@ public static class GatewayHost
             DisableDefaults = true,
             ApplicationName = "actorgateway",
         });
+        // Akka.Logger.Serilog writes to Serilog's static logger.
+        Log.Logger = logger;
         builder.Services.AddSerilog(logger, dispose: false);
         builder.Services.AddSingleton(deps);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));

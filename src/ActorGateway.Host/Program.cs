@@ -1,4 +1,3 @@
-using System.CommandLine;
 using ActorGateway.Host;
 
 return await Cli.Build().Parse(args).InvokeAsync();

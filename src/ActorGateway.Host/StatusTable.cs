@@ -23,7 +23,7 @@ public static class StatusTable
             d.Port,
             Words(d.State),
             Ago(status.At - d.Since),
-            string.Join(' ', new[] { d.Manufacturer, d.Model }.Where(s => !string.IsNullOrEmpty(s))) is { Length: > 0 } m ? m : "-",
+            Modem(d),
             d.SignalDbm is { } dbm ? $"{dbm} dBm" : "-",
             string.Join(' ', new[] { d.Operator, d.Technology, d.Registration is "roaming" ? "(roaming)" : null }.Where(s => !string.IsNullOrEmpty(s))) is { Length: > 0 } o ? o : "-",
             d.LocalAddress is { } ip ? $"{d.Interface ?? "ppp"} {ip}" : "-",
@@ -53,6 +53,11 @@ public static class StatusTable
 
         return sb.ToString();
     }
+
+    private static string Modem(DeviceStatus d) =>
+        d.Model is { Length: > 0 } model && d.Manufacturer is { Length: > 0 } maker && !model.StartsWith(maker, StringComparison.OrdinalIgnoreCase)
+            ? $"{maker} {model}"
+            : d.Model ?? d.Manufacturer ?? "-";
 
     private static void Append(StringBuilder sb, IReadOnlyList<string> cells, int[] widths)
     {

@@ -303,7 +303,7 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     }
 
     private static string LastLines(PppdExitedException exit) =>
-        exit.LastLines.Count == 0 ? string.Empty : $" (pppd said: {string.Join(" / ", exit.LastLines.TakeLast(3))})";
+        exit.LastLines.Count == 0 ? string.Empty : $" (pppd said: {string.Join(" / ", exit.LastLines.TakeLast(4))})";
 
     private static string Format(TimeSpan t) => t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.#} min" : $"{t.TotalSeconds:0.#} s";
 

@@ -111,7 +111,7 @@ public sealed partial record GatewaySettings
                     : throw entry.Error("profile", $"no profile named \"{name}\" (known: {string.Join(", ", profiles.Keys.Order(StringComparer.Ordinal))})");
             }
 
-            devices.Add(new StaticDevice(id, port, ReadProfile(entry, baseProfile, id)));
+            devices.Add(new StaticDevice(id, port, ReadProfile(entry, baseProfile, baseProfile.Name)));
         }
 
         var restart = root.Object("device-restart");
@@ -135,6 +135,11 @@ public sealed partial record GatewaySettings
     /// <summary>Parses HOCON text over the defaults; syntax errors name <paramref name="source"/>.</summary>
     public static Config ParseConfig(string hocon, string source)
     {
+        if (HoconSyntax.Check(hocon) is { } problem)
+        {
+            throw new GatewayConfigException(source, "(syntax)", $"not valid HOCON: {problem}");
+        }
+
         Config parsed;
         try
         {

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using ActorGateway.Actors.At;
 using ActorGateway.Actors.Gateway;
-using ActorGateway.Core;
 using ActorGateway.Core.At;
 using Akka.Actor;
 using Akka.Hosting;

@@ -80,14 +80,29 @@ public sealed class SystemSerialConnection : ISerialConnection
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _handover.Token);
-        return await _stream.ReadAsync(buffer, linked.Token).ConfigureAwait(false);
+        try
+        {
+            return await _stream.ReadAsync(buffer, linked.Token).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException e) when (!_handover.IsCancellationRequested)
+        {
+            // System.IO.Ports closes the stream itself when the tty hangs up (unplugged, pty closed).
+            throw new IOException($"{Path}: the device went away", e);
+        }
     }
 
     /// <inheritdoc />
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        await _stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException e)
+        {
+            throw new IOException($"{Path}: the device went away", e);
+        }
     }
 
     /// <inheritdoc />
