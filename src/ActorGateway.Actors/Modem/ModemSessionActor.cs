@@ -148,7 +148,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
             {
                 // wvdial gives up here; a modem that refuses one option of the init line (+FCLASS on an
                 // LTE module) usually dials fine, so say it and go on.
-                _log.Warning("{0}: init command {1} answered {2}; going on", _deviceId, _pending, r.Describe());
+                _log.Warning("{0}: init command {1} answered {2}; going on", _deviceId, _profile.Init[_step], r.Describe());
             }
 
             _step++;
@@ -533,6 +533,14 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
         Receive<PollAgain>(_ => PollRegistration());
         Receive<RegistrationDeadline>(_ => throw new RegistrationTimeoutException(
             $"not registered on a network within {Timeouts.Registration} (last: {DescribeRegistration()})"));
+        Receive<AtChannel.Unsolicited>(m => _pending is null && Responses.ParseRegistration(m.Line) is not null, m =>
+        {
+            // Between two polls a registration URC is the network's news: judge it now. The next poll would
+            // only ask again, and its answer would overwrite what the URC said.
+            ApplyUrc(m.Line);
+            Timers.Cancel(PhaseTimer);
+            EvaluateRegistration();
+        });
         ReceiveUrcs();
     }
 
@@ -731,28 +739,35 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
     {
         Receive<AtChannel.Unsolicited>(m =>
         {
-            var changed = false;
-            if (Responses.ParseRegistration(m.Line) is { } reg)
-            {
-                _domains[reg.Domain] = reg;
-                changed = true;
-            }
-            else if (Responses.ParseHuaweiRssi(m.Line) is { } rssi)
-            {
-                _signal = rssi;
-                changed = true;
-            }
-            else if (Responses.ParseHuaweiMode(m.Line) is { } tech)
-            {
-                _technology = tech;
-                changed = true;
-            }
-
-            if (changed)
+            if (ApplyUrc(m.Line))
             {
                 ReportNetwork();
             }
         });
+    }
+
+    /// <summary>Takes what a URC says of the network; true when it said something.</summary>
+    private bool ApplyUrc(string line)
+    {
+        if (Responses.ParseRegistration(line) is { } reg)
+        {
+            _domains[reg.Domain] = reg;
+            return true;
+        }
+
+        if (Responses.ParseHuaweiRssi(line) is { } rssi)
+        {
+            _signal = rssi;
+            return true;
+        }
+
+        if (Responses.ParseHuaweiMode(line) is { } tech)
+        {
+            _technology = tech;
+            return true;
+        }
+
+        return false;
     }
 
     private void ReportNetwork() =>

@@ -29,7 +29,9 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<string> _lastLines = new();
     private readonly CancellationTokenSource _stop = new();
-    private IRunningProcess? _process;
+    private readonly object _gate = new();
+    private bool _stopped;
+    private IRunningProcess? _process; // set under _gate: the start completes on another thread
     private PppLink _link = new();
     private DateTimeOffset? _upSince;
 
@@ -55,7 +57,18 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
         var spec = new ProcessSpec(_command.Program, _command.Arguments, files);
         _log.Info("{0}: starting {1}", _deviceId, spec);
         var self = Self;
-        _runner.StartAsync(spec, _stop.Token).ContinueWith(
+        Task<IRunningProcess> start;
+        try
+        {
+            start = _runner.StartAsync(spec, _stop.Token);
+        }
+        catch (Exception e)
+        {
+            // A runner may throw before it returns a task; that is a PppdStartException too.
+            start = Task.FromException<IRunningProcess>(e);
+        }
+
+        start.ContinueWith(
             t =>
             {
                 if (!t.IsCompletedSuccessfully)
@@ -63,11 +76,17 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
                     return new StartFailed(t.Exception?.GetBaseException() ?? new TaskCanceledException());
                 }
 
-                if (_stop.IsCancellationRequested)
+                // Keep pppd where PostStop finds it even if this actor stops before it reads Started.
+                lock (_gate)
                 {
-                    // Stopped while pppd was starting: end it here, nobody else will.
-                    t.Result.Terminate();
-                    return (object)new StartFailed(new TaskCanceledException());
+                    if (_stopped)
+                    {
+                        // Stopped while pppd was starting: end it here, nobody else will.
+                        End(t.Result);
+                        return (object)new StartFailed(new TaskCanceledException());
+                    }
+
+                    _process = t.Result;
                 }
 
                 return new Started(t.Result);
@@ -78,34 +97,51 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _stop.Cancel();
-        if (_process is { } process && !process.Exited.IsCompleted)
+        IRunningProcess? process;
+        lock (_gate)
         {
-            _log.Info("{0}: stopping pppd (pid {1})", _deviceId, process.Id);
-            process.Terminate();
-            // Not awaited here: a mailbox must not block. pppd gets its time to hang up, then is killed.
-            _ = process.Exited.WaitAsync(KillAfter).ContinueWith(
-                t =>
-                {
-                    if (!t.IsCompletedSuccessfully)
-                    {
-                        process.Kill();
-                    }
+            _stopped = true;
+            process = _process;
+        }
 
-                    return process.DisposeAsync().AsTask();
-                },
-                TaskScheduler.Default).Unwrap();
-        }
-        else if (_process is { } ended)
+        if (process is not null)
         {
-            _ = ended.DisposeAsync().AsTask();
+            if (!process.Exited.IsCompleted)
+            {
+                _log.Info("{0}: stopping pppd (pid {1})", _deviceId, process.Id);
+            }
+
+            End(process);
         }
+    }
+
+    /// <summary>SIGTERM (pppd closes LCP and hangs up), SIGKILL if it lingers, then release it. Never blocks.</summary>
+    private static void End(IRunningProcess process)
+    {
+        if (process.Exited.IsCompleted)
+        {
+            _ = process.DisposeAsync().AsTask();
+            return;
+        }
+
+        process.Terminate();
+        _ = process.Exited.WaitAsync(KillAfter).ContinueWith(
+            t =>
+            {
+                if (!t.IsCompletedSuccessfully)
+                {
+                    process.Kill();
+                }
+
+                return process.DisposeAsync().AsTask();
+            },
+            TaskScheduler.Default).Unwrap();
     }
 
     private void Starting()
     {
         Receive<Started>(m =>
         {
-            _process = m.Process;
             _log.Info("{0}: pppd started (pid {1}) on {2}", _deviceId, m.Process.Id, _tty);
             Follow(m.Process);
             Timers.StartPeriodicTimer(HoldTimer, CheckHold.Instance, HoldPoll);

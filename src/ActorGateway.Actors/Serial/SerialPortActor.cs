@@ -35,7 +35,18 @@ public sealed class SerialPortActor : ReceiveActor, IWithStash
     protected override void PreStart()
     {
         var self = Self;
-        _opener.OpenAsync(_options, _stop.Token).ContinueWith(
+        Task<ISerialConnection> open;
+        try
+        {
+            open = _opener.OpenAsync(_options, _stop.Token);
+        }
+        catch (Exception e)
+        {
+            // An opener may throw before it returns a task; that must fail the same way, not as "exception during creation".
+            open = Task.FromException<ISerialConnection>(e);
+        }
+
+        open.ContinueWith(
             t =>
             {
                 if (!t.IsCompletedSuccessfully)

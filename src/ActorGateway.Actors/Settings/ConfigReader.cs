@@ -85,7 +85,7 @@ internal sealed class ConfigReader
     public IReadOnlyList<string> StringList(string key, IReadOnlyList<string> fallback) => Read(key, fallback, k =>
     {
         var value = _config.GetValue(k);
-        if (!value.IsArray())
+        if (!IsList(value))
         {
             throw Error(k, "expected a list, e.g. [\"a\", \"b\"]");
         }
@@ -113,7 +113,7 @@ internal sealed class ConfigReader
         }
 
         var value = _config.GetValue(key);
-        if (!value.IsArray())
+        if (!IsList(value))
         {
             throw Error(key, "expected a list of objects, e.g. [ { id = \"a\", port = \"/dev/ttyUSB0\" } ]");
         }
@@ -185,10 +185,16 @@ internal sealed class ConfigReader
         }
     }
 
+    // HoconValue.IsArray() is false for an empty list, so the shipped `unsolicited = []` would not read as a list.
+    // The parser also keeps the blanks before a trailing comment as a literal beside the array.
+    private static bool IsList(HoconValue value) =>
+        value.Values.Any(e => e.IsArray())
+        && value.Values.All(e => e.IsArray() || (e.IsString() && string.IsNullOrWhiteSpace(e.GetString())));
+
     private string ScalarString(string key)
     {
         var value = _config.GetValue(key);
-        if (value.IsObject() || value.IsArray())
+        if (value.IsObject() || IsList(value))
         {
             throw Error(key, "expected a single value, not an object or a list");
         }

@@ -44,13 +44,24 @@ public sealed class SchedulerTimeProvider(IScheduler scheduler) : TimeProvider
 
                 var cancelable = new Cancelable(scheduler);
                 _scheduled = cancelable;
+
+                // Akka.TestKit's TestScheduler drops the cancelable of ScheduleOnce, so a disposed or changed
+                // timer would still fire there; the callback checks it itself.
+                void Fire()
+                {
+                    if (!cancelable.IsCancellationRequested)
+                    {
+                        callback(state);
+                    }
+                }
+
                 if (period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero)
                 {
-                    scheduler.Advanced.ScheduleOnce(dueTime, () => callback(state), cancelable);
+                    scheduler.Advanced.ScheduleOnce(dueTime, Fire, cancelable);
                 }
                 else
                 {
-                    scheduler.Advanced.ScheduleRepeatedly(dueTime, period, () => callback(state), cancelable);
+                    scheduler.Advanced.ScheduleRepeatedly(dueTime, period, Fire, cancelable);
                 }
 
                 return true;
