@@ -27,7 +27,11 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     private readonly DeviceDependencies _deps;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<string> _saidOnce = [];
-    private ExponentialBackoff _backoff;
+    // Two pauses that grow apart: one for calls (failed dials, ended calls), one for sessions that
+    // broke before a call (a port that vanished, a modem that did not answer), so that a string of
+    // NO CARRIERs does not slow the recovery from a brown-out, nor the other way round.
+    private ExponentialBackoff _redial;
+    private ExponentialBackoff _restart;
     private DeviceStatus _status;
     private IActorRef? _at;
     private IActorRef? _modem;
@@ -39,7 +43,8 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     {
         _device = device;
         _deps = deps;
-        _backoff = new ExponentialBackoff(device.Profile.Redial.MinBackoff, device.Profile.Redial.MaxBackoff);
+        _redial = new ExponentialBackoff(device.Profile.Redial.MinBackoff, device.Profile.Redial.MaxBackoff);
+        _restart = _redial;
         _status = new DeviceStatus { Id = device.Id, Port = device.Port, Since = deps.Clock.GetUtcNow() };
         ReceiveAlways();
     }
@@ -99,7 +104,16 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     {
         ReceiveAlways();
         Receive<AtChannel.Ready>(m => _modem?.Tell(m));
-        Receive<ModemSession.Progress>(m => SetState(ToState(m.Phase), m.Detail));
+        Receive<ModemSession.Progress>(m =>
+        {
+            if (m.Phase == ModemPhase.Registering)
+            {
+                _restart = _restart.Reset(); // the modem answers and has a SIM: the session itself works again
+            }
+
+            SetState(ToState(m.Phase), m.Detail);
+        });
+        Receive<AtChannel.DataMode>(_ => { }); // the session's Connected says the same, with the dial's detail
         Receive<ModemSession.Identified>(m => _status = _status with
         {
             Manufacturer = m.Identity.Manufacturer,
@@ -117,8 +131,8 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         });
         Receive<ModemSession.DialFailed>(m =>
         {
-            var (delay, next) = _backoff.Next();
-            _backoff = next;
+            var (delay, next) = _redial.Next();
+            _redial = next;
             Failed($"dial failed: {m.Result.Describe()}");
             SetState(DeviceState.WaitingToRedial, $"dialling again in {Format(delay)}");
             _log.Info("{0}: dialling again in {1}", _device.Id, Format(delay));
@@ -171,7 +185,7 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     {
         if (_lastFailure is PppdExitedException { ConnectedFor: var lasted } && lasted >= _device.Profile.Redial.ResetAfter)
         {
-            _backoff = _backoff.Reset();
+            _redial = _redial.Reset();
         }
 
         Stop(ref _at);
@@ -206,8 +220,16 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var (delay, next) = _backoff.Next();
-        _backoff = next;
+        TimeSpan delay;
+        if (_lastFailure is PppSessionException || _status.State is DeviceState.Online or DeviceState.HandingOver)
+        {
+            (delay, _redial) = _redial.Next();
+        }
+        else
+        {
+            (delay, _restart) = _restart.Next();
+        }
+
         SetState(DeviceState.Retrying, $"next try in {Format(delay)}");
         _log.Info("{0}: session ended; next try in {1}", _device.Id, Format(delay));
         Timers.StartSingleTimer(RetryTimer, Retry.Instance, delay);

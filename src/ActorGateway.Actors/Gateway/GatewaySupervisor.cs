@@ -37,7 +37,17 @@ public sealed class GatewaySupervisor : ReceiveActor
                 return;
             }
 
-            device.Actor.Forward(new AtChannel.Send(m.Command));
+            // While a device is being recreated its backoff supervisor answers for it; the asker still
+            // gets an AT response, aborted, saying why.
+            device.Actor.Ask<object>(new AtChannel.Send(m.Command), m.Command.Timeout + StatusTimeout)
+                .ContinueWith(
+                    t => t.IsCompletedSuccessfully && t.Result is AtChannel.Response response
+                        ? response
+                        : new AtChannel.Response(m.Command, AtResponse.Aborted(t.IsCompletedSuccessfully
+                            ? $"device \"{m.DeviceId}\" is being restarted; try again shortly"
+                            : $"device \"{m.DeviceId}\" did not answer")),
+                    TaskScheduler.Default)
+                .PipeTo(Sender);
         });
     }
 

@@ -223,6 +223,14 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
     private void StartSimCheck()
     {
         EnterPhase(ModemPhase.CheckingSim);
+        _step = 0;
+        Become(CheckingSim);
+        Send("AT+CPIN?", Timeouts.Command);
+    }
+
+    /// <summary>The SIM asks for its PIN: what is remembered of earlier attempts decides whether it is sent.</summary>
+    private void LoadVerdict()
+    {
         Become(LoadingVerdict);
         var self = Self;
         _verdicts.FindAsync(_simKey, CancellationToken.None).ContinueWith(
@@ -236,8 +244,8 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
         {
             _verdict = m.Verdict;
             _step = 0;
-            Become(CheckingSim);
-            Send("AT+CPIN?", Timeouts.Command);
+            Become(ReadingPinRetries);
+            Send(PinRetryQueries[0], Timeouts.Command);
         });
         Receive<StoreFailed>(m => throw new ModemSessionException(
             $"cannot read the PIN verdicts ({m.Cause.Message}); not touching the SIM without them", m.Cause));
@@ -268,9 +276,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
                     SimIsReady();
                     break;
                 case SimLock.Pin:
-                    _step = 0;
-                    Become(ReadingPinRetries);
-                    Send(PinRetryQueries[0], Timeouts.Command);
+                    LoadVerdict();
                     break;
                 case SimLock.Puk:
                     Halt("the SIM is blocked and needs its PUK (three wrong PINs); unblock it in a phone, then restart the gateway");
@@ -419,11 +425,9 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
 
     private void SimIsReady()
     {
-        if (_verdict is { State: PinAttemptState.Pending } pending && !_pinSentNow && PinHash.Matches(pending.PinHash, _profile.Pin))
+        if (!_pinSentNow && _profile.Pin.Length > 0)
         {
-            // An attempt was in flight when the gateway stopped and the SIM is unlocked: it was accepted.
-            _verdict = pending with { State = PinAttemptState.Accepted, At = _clock.GetUtcNow() };
-            _ = _verdicts.SaveAsync(_simKey, _verdict, CancellationToken.None);
+            ResolvePendingAttempt();
         }
 
         if (_pinSentNow && _profile.DisablePinLock)
@@ -434,6 +438,30 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
         }
 
         StartRegistration();
+    }
+
+    /// <summary>
+    /// The SIM is unlocked without a PIN from this session. If an attempt was in flight when the gateway
+    /// last stopped, it was accepted: say so in the store, off the dial's path (the READY path never waits on disk).
+    /// </summary>
+    private void ResolvePendingAttempt()
+    {
+        var (store, key, pin, now, log, device) = (_verdicts, _simKey, _profile.Pin, _clock.GetUtcNow(), _log, _deviceId);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (await store.FindAsync(key, CancellationToken.None).ConfigureAwait(false) is { State: PinAttemptState.Pending } pending
+                    && PinHash.Matches(pending.PinHash, pin))
+                {
+                    await store.SaveAsync(key, pending with { State = PinAttemptState.Accepted, At = now }, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e)
+            {
+                log.Warning("{0}: could not record that the pending PIN attempt was accepted: {1}", device, e.Message);
+            }
+        });
     }
 
     private void DisablingPinLock()

@@ -82,7 +82,7 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
                     if (_stopped)
                     {
                         // Stopped while pppd was starting: end it here, nobody else will.
-                        End(t.Result);
+                        End(t.Result, _clock);
                         return (object)new StartFailed(new TaskCanceledException());
                     }
 
@@ -111,12 +111,12 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
                 _log.Info("{0}: stopping pppd (pid {1})", _deviceId, process.Id);
             }
 
-            End(process);
+            End(process, _clock);
         }
     }
 
     /// <summary>SIGTERM (pppd closes LCP and hangs up), SIGKILL if it lingers, then release it. Never blocks.</summary>
-    private static void End(IRunningProcess process)
+    private static void End(IRunningProcess process, TimeProvider clock)
     {
         if (process.Exited.IsCompleted)
         {
@@ -125,7 +125,7 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
         }
 
         process.Terminate();
-        _ = process.Exited.WaitAsync(KillAfter).ContinueWith(
+        _ = process.Exited.WaitAsync(KillAfter, clock).ContinueWith(
             t =>
             {
                 if (!t.IsCompletedSuccessfully)

@@ -147,10 +147,24 @@ public sealed partial record GatewaySettings
         }
         catch (Exception e)
         {
-            throw new GatewayConfigException(source, "(syntax)", $"not valid HOCON: {e.Message}", e);
+            throw new GatewayConfigException(source, "(syntax)", $"not valid HOCON: {WithLine(e.Message, hocon)}", e);
         }
 
         return parsed.WithFallback(DefaultConfig);
+    }
+
+    // Akka's parser reports a character offset ("at position 812"); people look for lines.
+    private static string WithLine(string message, string text)
+    {
+        var match = PositionPattern().Match(message);
+        if (!match.Success || !int.TryParse(match.Groups[1].Value, out var offset) || offset > text.Length)
+        {
+            return message;
+        }
+
+        var line = 1 + text.AsSpan(0, offset).Count('\n');
+        var column = offset - text.LastIndexOf('\n', Math.Max(0, offset - 1));
+        return $"{message} (line {line}, column {column})";
     }
 
     private static RestartSettings ReadRestart(ConfigReader r)
@@ -327,6 +341,9 @@ public sealed partial record GatewaySettings
 
     [GeneratedRegex("^[0-9*#+A-Da-dPpTtWw,!@;]{1,40}$")]
     private static partial Regex DialPattern();
+
+    [GeneratedRegex("position (\\d+)")]
+    private static partial Regex PositionPattern();
 
     [GeneratedRegex("^[0-9]{4,8}$")]
     private static partial Regex PinPattern();
