@@ -2,6 +2,7 @@ using ActorGateway.Actors.At;
 using ActorGateway.Actors.Modem;
 using ActorGateway.Actors.Ppp;
 using ActorGateway.Actors.Settings;
+using ActorGateway.Actors.Uplinks;
 using ActorGateway.Core.At;
 using ActorGateway.Core.Io;
 using ActorGateway.Core.Ppp;
@@ -37,6 +38,7 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     private IActorRef? _modem;
     private IActorRef? _ppp;
     private Exception? _lastFailure;
+    private string? _linkUp;
     private int _session;
 
     public DeviceActor(StaticDevice device, DeviceDependencies deps)
@@ -158,12 +160,21 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
             Stop(ref _modem);
             SetState(DeviceState.Online, "pppd carries the call");
         });
-        Receive<PppSession.LinkChanged>(m => _status = _status with
+        Receive<PppSession.LinkChanged>(m =>
         {
-            Interface = m.Link.Interface,
-            LocalAddress = DeviceStatus.Text(m.Link.LocalAddress),
-            RemoteAddress = DeviceStatus.Text(m.Link.RemoteAddress),
-            Dns = new[] { m.Link.PrimaryDns, m.Link.SecondaryDns }.Where(a => a is not null).Select(a => a!.ToString()).ToList(),
+            var dns = new[] { m.Link.PrimaryDns, m.Link.SecondaryDns }.Where(a => a is not null).Select(a => a!).ToList();
+            _status = _status with
+            {
+                Interface = m.Link.Interface,
+                LocalAddress = DeviceStatus.Text(m.Link.LocalAddress),
+                RemoteAddress = DeviceStatus.Text(m.Link.RemoteAddress),
+                Dns = [.. dns.Select(a => a.ToString())],
+            };
+            if (m.Link is { IsUp: true, Interface: { } ifname })
+            {
+                _linkUp = ifname;
+                Context.System.EventStream.Publish(new UplinkEvents.PppLinkUp(_device.Id, ifname, m.Link.LocalAddress!, m.Link.RemoteAddress!, dns));
+            }
         });
         Receive<ModemSession.Halted>(m =>
         {
@@ -183,6 +194,7 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
 
     private void EndSession(string? halt)
     {
+        PublishLinkDown(_lastFailure?.Message ?? halt ?? "the session ended");
         if (_lastFailure is PppdExitedException { ConnectedFor: var lasted } && lasted >= _device.Profile.Redial.ResetAfter)
         {
             _redial = _redial.Reset();
@@ -269,6 +281,17 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
             };
             Sender.Tell(new AtChannel.Response(m.Command, AtResponse.Aborted(why)));
         });
+    }
+
+    protected override void PostStop() => PublishLinkDown("the device stopped");
+
+    private void PublishLinkDown(string reason)
+    {
+        if (_linkUp is { } ifname)
+        {
+            _linkUp = null;
+            Context.System.EventStream.Publish(new UplinkEvents.PppLinkDown(_device.Id, ifname, reason));
+        }
     }
 
     private void SetState(DeviceState state, string? detail)

@@ -7,7 +7,7 @@ namespace ActorGateway.Actors.Settings;
 /// Reads typed values from one HOCON object, turning every failure into a
 /// <see cref="GatewayConfigException"/> that names the file and the full key, and rejecting keys it does not know.
 /// </summary>
-internal sealed class ConfigReader
+public sealed class ConfigReader
 {
     private readonly Config _config;
 

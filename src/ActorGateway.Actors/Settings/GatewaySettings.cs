@@ -31,6 +31,9 @@ public sealed partial record GatewaySettings
     private static readonly string[] TopKeys =
     [
         "control-socket", "state-directory", "runtime-directory", "device-restart", "defaults", "profiles", "static-devices",
+        // Read by their own subsystems from Section: USB discovery and per-device profiles matched by identity,
+        // uplinks, LAN sharing and failover, and running as a service.
+        "usb", "devices", "static-uplinks", "uplinks", "lan", "nat", "health", "failover", "dhcp", "metrics", "power", "service",
     ];
 
     public required string ControlSocket { get; init; }
@@ -46,6 +49,12 @@ public sealed partial record GatewaySettings
     public required IReadOnlyDictionary<string, ModemProfile> Profiles { get; init; }
 
     public required IReadOnlyList<StaticDevice> StaticDevices { get; init; }
+
+    /// <summary>The whole <c>actorgateway</c> section, for subsystems that read their own keys from it with a <see cref="ConfigReader"/>.</summary>
+    public required Config Root { get; init; }
+
+    /// <summary>Where the configuration came from (a file path, or "defaults"), for error messages.</summary>
+    public required string Source { get; init; }
 
     /// <summary>The defaults shipped as <c>hocon/gateway.conf</c>, embedded in this assembly.</summary>
     public static Config DefaultConfig { get; } = LoadDefaults();
@@ -126,6 +135,8 @@ public sealed partial record GatewaySettings
             Defaults = defaults,
             Profiles = profiles,
             StaticDevices = devices,
+            Root = config.GetConfig(Section),
+            Source = source,
         };
     }
 
