@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
 using ActorGateway.Actors.Devices;
 using ActorGateway.Actors.Gateway;
 using ActorGateway.Actors.Settings;
@@ -13,7 +14,6 @@ using Serilog;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Display;
-using System.Text.Json;
 
 namespace ActorGateway.Integration.Tests;
 

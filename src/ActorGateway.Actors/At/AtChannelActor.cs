@@ -150,7 +150,7 @@ public sealed class AtChannelActor : ReceiveActor, IWithTimers, IWithStash
                     _log.Debug("{0} stray line ignored: {1}", _options.Path, Redaction.Command(s.Line));
                     break;
                 case AtAction.Garbage g:
-                    _log.Debug("{0} garbage ignored: {1}", _options.Path, g.Line.Length > 80 ? g.Line[..80] + "…" : g.Line);
+                    _log.Debug("{0} garbage ignored: {1}", _options.Path, Redaction.Command(g.Line.Length > 80 ? g.Line[..80] + "…" : g.Line));
                     break;
                 case AtAction.EnteredDataMode d:
                     _log.Info("{0} is in data mode", _options.Path);

@@ -36,6 +36,12 @@ public sealed class AtChat
     /// </summary>
     public static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>
+    /// How often stray lines may restart the quiet period. A line that never stops talking (a chatty
+    /// diagnostics stream, noise) must not hold the queued commands back forever.
+    /// </summary>
+    public const int MaxQuietRearms = 10;
+
     private readonly AtLineReader _reader = new();
     private readonly UnsolicitedCodes _urcs;
     private readonly Queue<(long Id, AtCommand Command)> _queue = new();
@@ -44,6 +50,7 @@ public sealed class AtChat
     private bool _echoSeen;
     private string? _urcAwaitingSecondLine;
     private bool _quieting;
+    private int _quietRearms;
 
     public AtChat(UnsolicitedCodes? urcs = null)
     {
@@ -135,6 +142,7 @@ public sealed class AtChat
         _lines.Clear();
         _echoSeen = false;
         _quieting = true;
+        _quietRearms = 0;
         Mode = AtChatMode.Busy;
         actions.Add(new AtAction.ArmTimeout(QuietTimerId, QuietPeriod));
         return actions;
@@ -215,7 +223,11 @@ public sealed class AtChat
                 actions.Add(new AtAction.Stray(text));
             }
 
-            actions.Add(new AtAction.ArmTimeout(QuietTimerId, QuietPeriod));
+            if (++_quietRearms <= MaxQuietRearms)
+            {
+                actions.Add(new AtAction.ArmTimeout(QuietTimerId, QuietPeriod));
+            }
+
             return;
         }
 

@@ -130,7 +130,7 @@ public static class PinPolicy
             {
                 case PinAttemptState.Rejected:
                     return new PinDecision.Refuse(
-                        $"PIN rejected{TriesText(verdict.TriesAfter ?? triesLeft)}; it will not be sent again until the configured PIN changes");
+                        $"PIN rejected{TriesText(triesLeft ?? verdict.TriesAfter)}; it will not be sent again until the configured PIN changes");
                 case PinAttemptState.Pending when triesLeft is { } now2 && verdict.TriesBefore is { } before && now2 < before:
                     return new PinDecision.Refuse(
                         $"PIN rejected{TriesText(now2)} (the SIM counted the attempt that was in flight when the gateway stopped); it will not be sent again until the configured PIN changes",

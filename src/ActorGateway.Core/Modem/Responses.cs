@@ -83,7 +83,9 @@ public static class Responses
         var code = value.Trim().Trim('"').ToUpperInvariant();
         var simLock = code switch
         {
-            "READY" => SimLock.Ready,
+            // 27.007 §8.3: PIN2/PUK2 are only reported right after a failed PIN2 operation and do not
+            // block the MT; the gateway never uses PIN2, so the SIM is as good as ready for data.
+            "READY" or "SIM PIN2" or "SIM PUK2" => SimLock.Ready,
             "SIM PIN" => SimLock.Pin,
             "SIM PUK" => SimLock.Puk,
             _ => SimLock.Other,
@@ -199,7 +201,7 @@ public static class Responses
             return null;
         }
 
-        var name = fields.Count > 2 ? fields[2].Trim('"') : null;
+        var name = fields.Count > 2 ? DecodeUcs2(fields[2].Trim('"')) : null;
         var act = fields.Count > 3 ? Int(fields[3]) : null;
         return new OperatorInfo(mode, string.IsNullOrWhiteSpace(name) ? null : name, act);
     }
@@ -248,30 +250,76 @@ public static class Responses
     }
 
     /// <summary>
-    /// The value of an identity answer (+CGMI, +CGMM, +CGMR, +CGSN, 27.007 §5.1–5.4): the first
-    /// information line, with a <c>+CGMx:</c> prefix removed where the modem adds one.
+    /// The value of an identity answer (+CGMI, +CGMM, +CGMR, +CGSN, 27.007 §5.1–5.4), with a <c>+CGMx:</c>
+    /// prefix removed where the modem adds one. Noise on the line can leave a printable scrap before the
+    /// answer, so the last line that reads like a name wins.
     /// </summary>
     public static string? ParseIdentity(AtResponse response)
     {
-        if (!response.IsOk || response.Lines.Count == 0)
+        if (!response.IsOk)
         {
             return null;
         }
 
-        var line = response.Lines[0];
-        var colon = line.IndexOf(':');
-        if (line.StartsWith('+') && colon > 0)
+        for (var i = response.Lines.Count - 1; i >= 0; i--)
         {
-            line = line[(colon + 1)..];
+            var line = response.Lines[i];
+            var colon = line.IndexOf(':');
+            if (line.StartsWith('+') && colon > 0)
+            {
+                line = line[(colon + 1)..];
+            }
+
+            line = line.Trim().Trim('"').Trim();
+            if (line.Length > 0 && line.All(c => char.IsLetterOrDigit(c) || c is ' ' or '.' or ',' or '-' or '_' or '/' or '(' or ')' or '+' or ':' or '&' or '\'' or '#'))
+            {
+                return line;
+            }
         }
 
-        line = line.Trim().Trim('"').Trim();
-        return line.Length == 0 ? null : line;
+        return null;
     }
 
-    /// <summary>The IMEI: 15 digits (3GPP TS 23.003 §6.2.1), from +CGSN's answer.</summary>
-    public static string? ParseImei(AtResponse response) =>
-        ParseIdentity(response) is { } id && id.Length is 14 or 15 or 16 && id.All(char.IsAsciiDigit) ? id : null;
+    /// <summary>The IMEI: 15 digits (3GPP TS 23.003 §6.2.1; 14 without check digit, 16 as IMEISV), from +CGSN's answer.</summary>
+    public static string? ParseImei(AtResponse response)
+    {
+        if (!response.IsOk)
+        {
+            return null;
+        }
+
+        foreach (var line in response.Lines.Reverse())
+        {
+            var value = line.StartsWith("+CGSN:", StringComparison.OrdinalIgnoreCase) ? line[6..] : line;
+            value = value.Trim().Trim('"');
+            if (value.Length is 14 or 15 or 16 && value.All(char.IsAsciiDigit))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// An operator name a modem left in the UCS2 character set (27.007 §5.5 +CSCS) arrives as hex, four
+    /// digits a character: "0054002D004D006F00620069006C0065" is "T-Mobile". Anything else is returned as it is.
+    /// </summary>
+    public static string DecodeUcs2(string value)
+    {
+        if (value.Length < 8 || value.Length % 4 != 0 || !value.All(char.IsAsciiHexDigit))
+        {
+            return value;
+        }
+
+        var chars = new char[value.Length / 4];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = (char)Convert.ToUInt16(value.Substring(i * 4, 4), 16);
+        }
+
+        return chars.All(c => !char.IsControl(c)) ? new string(chars) : value;
+    }
 
     /// <summary>Radio technology name for an AcT value (27.007 §7.3).</summary>
     public static string? DescribeAccessTechnology(int? act) => act switch

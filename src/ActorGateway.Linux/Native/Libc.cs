@@ -13,6 +13,16 @@ internal static partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     public static partial int kill(int pid, int sig);
 
+    public const int O_RDONLY = 0;
+    public const int O_DIRECTORY = 0x10000; // asm-generic/fcntl.h (x86-64 and arm64 alike)
+    public const int O_CLOEXEC = 0x80000; // close(2) is declared in Libc.Usb.cs
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fsync(int fd);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags);
+
     [LibraryImport("libc", SetLastError = true)]
     public static partial int ioctl(int fd, nuint request, nint arg);
 }

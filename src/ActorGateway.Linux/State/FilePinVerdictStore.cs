@@ -67,10 +67,24 @@ public sealed class FilePinVerdictStore : IPinVerdictStore
             }
 
             File.Move(temporary, _path, overwrite: true);
+            SyncDirectory(directory);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    // The rename is only durable once the directory entry is on disk (ext4 commits it within ~5 s
+    // otherwise): a power cut right after a Pending save must not lose it, or the PIN goes out again.
+    private static void SyncDirectory(string directory)
+    {
+        // .NET will not open a directory, so libc does (open(2) with O_DIRECTORY, then fsync(2)).
+        var fd = Native.Libc.open(directory, Native.Libc.O_RDONLY | Native.Libc.O_DIRECTORY | Native.Libc.O_CLOEXEC);
+        if (fd >= 0)
+        {
+            _ = Native.Libc.fsync(fd);
+            _ = Native.Libc.close(fd);
         }
     }
 

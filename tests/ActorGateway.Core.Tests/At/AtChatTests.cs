@@ -542,4 +542,22 @@ public class AtChatTests
         Assert.Empty(Receive(chat, "0\r"));
         Assert.Equal(["complete 1 Ok [0]", "disarm"], Receive(chat, "\r\nOK\r\n"));
     }
+
+    [Fact]
+    public void AtChat_should_not_let_a_chatty_line_hold_queued_commands_back_forever()
+    {
+        var chat = new AtChat();
+        chat.Submit(1, Csq);
+        chat.TimedOut(1);
+        chat.Submit(2, CregQuery);
+
+        for (var i = 0; i < AtChat.MaxQuietRearms; i++)
+        {
+            Assert.Equal(["stray chatter", "arm 0 0.3s"], Receive(chat, "chatter\r\n"));
+        }
+
+        // Past the cap the line may talk on: the quiet timer already armed ends the wait.
+        Assert.Equal(["stray chatter"], Receive(chat, "chatter\r\n"));
+        Assert.Equal(["write 2 AT+CREG?\\r", "arm 2 3s"], Show(chat.TimedOut(AtChat.QuietTimerId)));
+    }
 }

@@ -14,7 +14,8 @@ public class ResponsesTests
     [InlineData("+CPIN: \"SIM PIN\"", SimLock.Pin, "SIM PIN")]
     [InlineData("+cpin: sim pin", SimLock.Pin, "SIM PIN")]
     [InlineData("+CPIN: PH-SIM PIN", SimLock.Other, "PH-SIM PIN")]
-    [InlineData("+CPIN: SIM PIN2", SimLock.Other, "SIM PIN2")]
+    [InlineData("+CPIN: SIM PIN2", SimLock.Ready, "SIM PIN2")]
+    [InlineData("+CPIN: SIM PUK2", SimLock.Ready, "SIM PUK2")]
     [InlineData("+CPIN: PH-NET PIN", SimLock.Other, "PH-NET PIN")]
     public void Responses_should_read_what_the_SIM_waits_for_from_CPIN(string line, SimLock simLock, string code)
     {
@@ -326,5 +327,25 @@ public class ResponsesTests
     public void Responses_should_split_fields_at_commas_outside_quotes(string value, string[] fields)
     {
         Assert.Equal(fields, Responses.SplitFields(value));
+    }
+
+    [Fact]
+    public void Responses_should_decode_a_UCS2_operator_name()
+    {
+        var cops = new AtResponse(AtOutcome.Ok, ["+COPS: 0,0,\"0054002D004D006F00620069006C0065\",7"]);
+
+        Assert.Equal("T-Mobile", Responses.ParseCops(cops)!.Name);
+        Assert.Equal("1234", Responses.DecodeUcs2("1234"));
+        Assert.Equal("Vodafone", Responses.DecodeUcs2("Vodafone"));
+    }
+
+    [Fact]
+    public void Responses_should_take_the_identity_after_a_scrap_of_noise()
+    {
+        var cgmi = new AtResponse(AtOutcome.Ok, ["g: <A e", "huawei"]);
+        var cgsn = new AtResponse(AtOutcome.Ok, ["}~", "861234027654329"]);
+
+        Assert.Equal("huawei", Responses.ParseIdentity(cgmi));
+        Assert.Equal("861234027654329", Responses.ParseImei(cgsn));
     }
 }
