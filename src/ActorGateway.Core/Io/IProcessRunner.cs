@@ -1,7 +1,10 @@
 namespace ActorGateway.Core.Io;
 
-/// <summary>A file written with mode 0600 before a program starts and deleted after it ends (credentials).</summary>
-public sealed record PrivateFile(string Path, string Content);
+/// <summary>
+/// A file written with mode 0600 before a program starts and deleted after it ends (credentials), or 0700 when
+/// <paramref name="Executable"/> (a hook script the program runs, such as udhcpc's).
+/// </summary>
+public sealed record PrivateFile(string Path, string Content, bool Executable = false);
 
 /// <summary>A program to start: path and argument list (never a shell string), and its private files.</summary>
 public sealed record ProcessSpec(string Program, IReadOnlyList<string> Arguments, IReadOnlyList<PrivateFile>? PrivateFiles = null)

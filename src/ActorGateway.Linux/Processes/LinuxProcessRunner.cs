@@ -53,15 +53,16 @@ public sealed class LinuxProcessRunner : IProcessRunner
             Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        // Created 0600 from the first byte: never readable by others, not even for a moment.
+        // Created 0600 (0700 for a hook script) from the first byte: never readable by others, not even for a moment.
+        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | (file.Executable ? UnixFileMode.UserExecute : UnixFileMode.None);
         var options = new FileStreamOptions
         {
             Mode = FileMode.Create,
             Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            UnixCreateMode = mode,
         };
         await using var stream = new FileStream(file.Path, options);
-        File.SetUnixFileMode(file.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetUnixFileMode(file.Path, mode);
         await using var writer = new StreamWriter(stream);
         await writer.WriteAsync(file.Content.AsMemory(), cancellationToken).ConfigureAwait(false);
     }
