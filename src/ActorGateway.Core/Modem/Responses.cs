@@ -251,8 +251,8 @@ public static class Responses
 
     /// <summary>
     /// The value of an identity answer (+CGMI, +CGMM, +CGMR, +CGSN, 27.007 §5.1–5.4), with a <c>+CGMx:</c>
-    /// prefix removed where the modem adds one. Noise on the line can leave a printable scrap before the
-    /// answer, so the last line that reads like a name wins.
+    /// prefix removed where the modem adds one. Noise on the line can leave printable scraps around the
+    /// answer, so of the lines that read like a name the one with the most letters and digits wins.
     /// </summary>
     public static string? ParseIdentity(AtResponse response)
     {
@@ -261,9 +261,11 @@ public static class Responses
             return null;
         }
 
-        for (var i = response.Lines.Count - 1; i >= 0; i--)
+        string? best = null;
+        var bestScore = 0;
+        foreach (var raw in response.Lines)
         {
-            var line = response.Lines[i];
+            var line = raw;
             var colon = line.IndexOf(':');
             if (line.StartsWith('+') && colon > 0)
             {
@@ -271,13 +273,15 @@ public static class Responses
             }
 
             line = line.Trim().Trim('"').Trim();
-            if (line.Length > 0 && line.All(c => char.IsLetterOrDigit(c) || c is ' ' or '.' or ',' or '-' or '_' or '/' or '(' or ')' or '+' or ':' or '&' or '\'' or '#'))
+            var score = line.Count(char.IsLetterOrDigit);
+            if (score > bestScore && line.All(c => char.IsLetterOrDigit(c) || c is ' ' or '.' or ',' or '-' or '_' or '/' or '(' or ')' or '+' or ':' or '&' or '\'' or '#'))
             {
-                return line;
+                best = line;
+                bestScore = score;
             }
         }
 
-        return null;
+        return best;
     }
 
     /// <summary>The IMEI: 15 digits (3GPP TS 23.003 §6.2.1; 14 without check digit, 16 as IMEISV), from +CGSN's answer.</summary>

@@ -342,7 +342,7 @@ public class ResponsesTests
     [Fact]
     public void Responses_should_take_the_identity_after_a_scrap_of_noise()
     {
-        var cgmi = new AtResponse(AtOutcome.Ok, ["g: <A e", "huawei"]);
+        var cgmi = new AtResponse(AtOutcome.Ok, ["g: <A e", "huawei", ")"]);
         var cgsn = new AtResponse(AtOutcome.Ok, ["}~", "861234027654329"]);
 
         Assert.Equal("huawei", Responses.ParseIdentity(cgmi));

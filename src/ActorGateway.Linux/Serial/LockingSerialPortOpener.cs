@@ -1,0 +1,78 @@
+using ActorGateway.Core.Io;
+
+namespace ActorGateway.Linux.Serial;
+
+/// <summary>
+/// Opens ttys as shared resources: refuses one that another program has open (ModemManager, minicom, a second
+/// gateway) or has locked, naming it; takes the UUCP lock (<c>/run/lock/LCK..ttyUSB0</c>) before the exclusive open of
+/// <paramref name="inner"/> and removes it when the line is closed. After a hand-over the lock goes to the process that
+/// now holds the line (pppd runs with <c>nolock</c>), so it stays valid for the call and turns stale when pppd exits.
+/// </summary>
+public sealed class LockingSerialPortOpener(ISerialPortOpener inner, string lockDirectory) : ISerialPortOpener
+{
+    /// <summary>Where the lock files go.</summary>
+    public string LockDirectory { get; } = lockDirectory;
+
+    /// <inheritdoc />
+    public Task<ISerialConnection> OpenAsync(SerialPortOptions options, CancellationToken cancellationToken) =>
+        // Off the caller's thread: looking through /proc for holders is file system work an actor must not wait on.
+        Task.Run(() => OpenCoreAsync(options, cancellationToken), cancellationToken);
+
+    private async Task<ISerialConnection> OpenCoreAsync(SerialPortOptions options, CancellationToken cancellationToken)
+    {
+        var holders = TtyHolders.OthersHolding(options.Path);
+        if (holders.Count > 0)
+        {
+            throw new SerialPortException(options.Path,
+                $"held by {string.Join(", ", holders)}; not opened (stop it, or tell it to leave this port)");
+        }
+
+        UucpLockFile? lockFile = null;
+        if (Directory.Exists(LockDirectory))
+        {
+            var (taken, holder) = UucpLockFile.TryAcquire(LockDirectory, options.Path);
+            lockFile = taken ?? throw new SerialPortException(options.Path,
+                $"locked by {holder} ({UucpLockFile.PathFor(LockDirectory, options.Path)}); not opened");
+        }
+
+        try
+        {
+            var connection = await inner.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+            return lockFile is null ? connection : new LockedConnection(connection, lockFile);
+        }
+        catch
+        {
+            lockFile?.Release();
+            throw;
+        }
+    }
+
+    private sealed class LockedConnection(ISerialConnection inner, UucpLockFile lockFile) : ISerialConnection
+    {
+        private bool _handedOver;
+
+        public string Path => inner.Path;
+
+        public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) => inner.ReadAsync(buffer, cancellationToken);
+
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => inner.WriteAsync(data, cancellationToken);
+
+        public ValueTask ReleaseForHandoverAsync(CancellationToken cancellationToken)
+        {
+            _handedOver = true;
+            return inner.ReleaseForHandoverAsync(cancellationToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync().ConfigureAwait(false);
+            if (_handedOver && TtyHolders.OthersHolding(Path) is [var successor])
+            {
+                lockFile.TransferTo(successor.Pid);
+                return;
+            }
+
+            lockFile.Release();
+        }
+    }
+}
