@@ -12,6 +12,12 @@ public enum PortRole
     /// <summary>Answers AT commands, emits URCs and carries the data call.</summary>
     At,
 
+    /// <summary>
+    /// Answers AT commands and carries the data call, but gets no unsolicited reports: Huawei's modem port beside its
+    /// PCUI (ModemManager's AT_PPP port type; the URCs go to the PCUI).
+    /// </summary>
+    Modem,
+
     /// <summary>Swallows everything and never answers (one of the Huawei E367's three ttys).</summary>
     Silent,
 

@@ -10,7 +10,7 @@ public sealed partial class ModemSimulator
 
     private void ReceiveCore(SimulatedPort port, ReadOnlySpan<byte> data)
     {
-        if (port.Role != PortRole.At)
+        if (port.Role is not (PortRole.At or PortRole.Modem))
         {
             // The silent and diagnostic ttys never answer, but what the host typed at them is still logged.
             LogOnly(port, data);

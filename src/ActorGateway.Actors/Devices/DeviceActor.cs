@@ -5,6 +5,7 @@ using ActorGateway.Actors.Settings;
 using ActorGateway.Actors.Uplinks;
 using ActorGateway.Core.At;
 using ActorGateway.Core.Io;
+using ActorGateway.Core.Modem;
 using ActorGateway.Core.Ppp;
 using ActorGateway.Core.Supervision;
 using Akka.Actor;
@@ -35,11 +36,15 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     private ExponentialBackoff _restart;
     private DeviceStatus _status;
     private IActorRef? _at;
+    private IActorRef? _data;
     private IActorRef? _modem;
     private IActorRef? _ppp;
     private Exception? _lastFailure;
     private string? _linkUp;
     private int _session;
+
+    // The device's profile, or the one an actorgateway.devices rule chose once the modem said who it is.
+    private ModemProfile _profile;
 
     public DeviceActor(StaticDevice device, DeviceDependencies deps)
     {
@@ -47,7 +52,8 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         _deps = deps;
         _redial = new ExponentialBackoff(device.Profile.Redial.MinBackoff, device.Profile.Redial.MaxBackoff);
         _restart = _redial;
-        _status = new DeviceStatus { Id = device.Id, Port = device.Port, Since = deps.Clock.GetUtcNow() };
+        _profile = device.Profile;
+        _status = new DeviceStatus { Id = device.Id, Port = device.Port, DataPort = device.DataPort, Since = deps.Clock.GetUtcNow() };
         ReceiveAlways();
     }
 
@@ -67,6 +73,8 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         switch (e)
         {
             case ModemUnresponsiveException:
+                // Whoever owns the hardware (USB discovery) may reset it; the device itself is recreated either way.
+                Context.System.EventStream.Publish(new DeviceEvents.ModemUnresponsive(_device.Id, e.Message));
                 _log.Error("{0}: {1}; the device is recreated", _device.Id, e.Message);
                 return Directive.Escalate;
             case SerialPortException:
@@ -92,12 +100,19 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     {
         _session++;
         _lastFailure = null;
-        var profile = _device.Profile;
+        var profile = _profile = _device.Profile;
         var urcs = new UnsolicitedCodes(profile.ExtraUnsolicited);
         var options = new SerialPortOptions(_device.Port, profile.BaudRate, profile.FlowControl);
         _at = Context.Watch(Context.ActorOf(AtChannelActor.Props(_deps.Ports, options, urcs), $"at-{_session}"));
+        if (_device.DataPort is { } dataPort)
+        {
+            // Opened now too, so the port is ours (and locked) for the whole session, not only from the dial on.
+            _data = Context.Watch(Context.ActorOf(AtChannelActor.Props(_deps.Ports, options with { Path = dataPort }, urcs), $"data-{_session}"));
+        }
+
+        var sessionOptions = new ModemSessionOptions(_data, _device.Rules, _device.Facts);
         _modem = Context.Watch(Context.ActorOf(
-            ModemSessionActor.Props(_device.Id, profile, _at, _deps.PinVerdicts, _deps.Clock), $"modem-{_session}"));
+            ModemSessionActor.Props(_device.Id, profile, _at, _deps.PinVerdicts, _deps.Clock, sessionOptions), $"modem-{_session}"));
         SetState(DeviceState.Starting, $"opening {_device.Port}");
         Become(InSession);
     }
@@ -105,7 +120,13 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     private void InSession()
     {
         ReceiveAlways();
-        Receive<AtChannel.Ready>(m => _modem?.Tell(m));
+        Receive<AtChannel.Ready>(m =>
+        {
+            if (m.Path == _device.Port)
+            {
+                _modem?.Tell(m); // the data port's Ready needs no answer: commands to it wait until it is open
+            }
+        });
         Receive<ModemSession.Progress>(m =>
         {
             if (m.Phase == ModemPhase.Registering)
@@ -116,13 +137,18 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
             SetState(ToState(m.Phase), m.Detail);
         });
         Receive<AtChannel.DataMode>(_ => { }); // the session's Connected says the same, with the dial's detail
-        Receive<ModemSession.Identified>(m => _status = _status with
+        Receive<ModemSession.Identified>(m =>
         {
-            Manufacturer = m.Identity.Manufacturer,
-            Model = m.Identity.Model,
-            Revision = m.Identity.Revision,
-            Imei = m.Identity.Imei,
+            _status = _status with
+            {
+                Manufacturer = m.Identity.Manufacturer,
+                Model = m.Identity.Model,
+                Revision = m.Identity.Revision,
+                Imei = m.Identity.Imei,
+            };
+            Context.System.EventStream.Publish(new DeviceEvents.ModemIdentified(_device.Id, m.Identity));
         });
+        Receive<ModemSession.ProfileChosen>(m => _profile = m.Profile);
         Receive<ModemSession.NetworkChanged>(m => _status = _status with
         {
             Registration = m.State.Registration is { } r ? (r.IsRegistered ? (r.IsRoaming ? "roaming" : "home") : r.State.ToString()) : _status.Registration,
@@ -144,20 +170,29 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         {
             _status = _status with { Connects = _status.Connects + 1 };
             SetState(DeviceState.HandingOver, "CONNECT: handing the line to pppd");
-            _at.Tell(AtChannel.ReleaseForHandover.Instance);
+            (_data ?? _at)?.Tell(AtChannel.ReleaseForHandover.Instance);
         });
         Receive<Serial.SerialPort.Released>(m =>
         {
-            var command = PppdCommand.Build(_device.Profile, m.Path, _device.Id, _deps.RuntimeDirectory);
+            var command = PppdCommand.Build(_profile, m.Path, _device.Id, _deps.RuntimeDirectory);
             _ppp = Context.Watch(Context.ActorOf(
-                PppSessionActor.Props(_device.Id, command, m.Path, _deps.Processes, _device.Profile.Timeouts.Handover, _deps.Clock),
+                PppSessionActor.Props(_device.Id, command, m.Path, _deps.Processes, _profile.Timeouts.Handover, _deps.Clock),
                 $"ppp-{_session}"));
         });
         Receive<PppSession.HoldsLine>(_ =>
         {
-            // pppd has its own handle on the tty: closing ours now does not drop DTR, so the call survives.
-            Stop(ref _at);
-            Stop(ref _modem);
+            // pppd has its own handle on the tty: closing ours now does not drop DTR, so the call survives. With a
+            // separate data port only that one goes; the AT port stays open for `actorgateway at` and the modem's reports.
+            if (_data is not null)
+            {
+                Stop(ref _data);
+            }
+            else
+            {
+                Stop(ref _at);
+                Stop(ref _modem);
+            }
+
             SetState(DeviceState.Online, "pppd carries the call");
         });
         Receive<PppSession.LinkChanged>(m =>
@@ -183,7 +218,7 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         });
         Receive<Terminated>(m =>
         {
-            if (m.ActorRef.Equals(_at) || m.ActorRef.Equals(_modem) || m.ActorRef.Equals(_ppp))
+            if (m.ActorRef.Equals(_at) || m.ActorRef.Equals(_data) || m.ActorRef.Equals(_modem) || m.ActorRef.Equals(_ppp))
             {
                 Forget(m.ActorRef);
                 Failed(_lastFailure?.Message ?? "a part of the session stopped");
@@ -195,12 +230,13 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     private void EndSession(string? halt)
     {
         PublishLinkDown(_lastFailure?.Message ?? halt ?? "the session ended");
-        if (_lastFailure is PppdExitedException { ConnectedFor: var lasted } && lasted >= _device.Profile.Redial.ResetAfter)
+        if (_lastFailure is PppdExitedException { ConnectedFor: var lasted } && lasted >= _profile.Redial.ResetAfter)
         {
             _redial = _redial.Reset();
         }
 
         Stop(ref _at);
+        Stop(ref _data);
         Stop(ref _modem);
         Stop(ref _ppp);
         Become(() => Draining(halt));
@@ -267,7 +303,7 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         Receive<Device.GetStatus>(_ => Sender.Tell(_status));
         Receive<AtChannel.Send>(m =>
         {
-            if (_at is not null && _status.State is not (DeviceState.HandingOver or DeviceState.Online))
+            if (_at is not null && (_device.DataPort is not null || _status.State is not (DeviceState.HandingOver or DeviceState.Online)))
             {
                 _at.Forward(m);
                 return;
@@ -336,6 +372,10 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         if (child.Equals(_at))
         {
             _at = null;
+        }
+        else if (child.Equals(_data))
+        {
+            _data = null;
         }
         else if (child.Equals(_modem))
         {

@@ -19,6 +19,9 @@ public enum DeviceState
     Online,
     Retrying,
     Halted,
+
+    /// <summary>The hardware stopped answering and USB resets did not revive it; nothing more is tried until it is replugged.</summary>
+    Dead,
 }
 
 /// <summary>
@@ -29,6 +32,9 @@ public sealed record DeviceStatus
     public required string Id { get; init; }
 
     public required string Port { get; init; }
+
+    /// <summary>The port the dial and pppd use, when it is not <see cref="Port"/>.</summary>
+    public string? DataPort { get; init; }
 
     public DeviceState State { get; init; } = DeviceState.Starting;
 

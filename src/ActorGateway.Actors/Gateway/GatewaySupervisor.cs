@@ -22,12 +22,29 @@ public sealed class GatewaySupervisor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, (IActorRef Actor, StaticDevice Device)> _devices = new(StringComparer.Ordinal);
 
+    // Devices added and removed while running (USB discovery), the askers waiting for a removal to finish, and
+    // devices reported dead (shown in status until their hardware goes away).
+    private readonly Dictionary<IActorRef, (string Id, IActorRef ReplyTo)> _removing = [];
+    private readonly Dictionary<string, DeviceStatus> _dead = new(StringComparer.Ordinal);
+    private int _generation;
+
     public GatewaySupervisor(GatewaySettings settings, DeviceDependencies deps)
     {
         _settings = settings;
         _deps = deps;
 
         Receive<Gateway.GetStatus>(_ => ReplyStatus());
+        Receive<Gateway.AddDevice>(m => AddDevice(m.Device));
+        Receive<Gateway.RemoveDevice>(m => RemoveDevice(m.Id, m.Reason, dead: null));
+        Receive<Gateway.MarkDead>(m => RemoveDevice(m.Id, m.Reason, dead: m.Reason));
+        Receive<Terminated>(m =>
+        {
+            if (_removing.Remove(m.ActorRef, out var removal))
+            {
+                // Its ports are closed now (children stop before their parent): the hardware may be touched again.
+                removal.ReplyTo.Tell(new Gateway.DeviceRemoved(removal.Id));
+            }
+        });
         Receive<Gateway.SendAt>(m =>
         {
             if (!_devices.TryGetValue(m.DeviceId, out var device))
@@ -58,20 +75,75 @@ public sealed class GatewaySupervisor : ReceiveActor
     {
         foreach (var device in _settings.StaticDevices)
         {
-            var restart = _settings.DeviceRestart;
-            var options = Backoff.OnFailure(
-                    DeviceActor.Props(device, _deps), "modem", restart.MinBackoff, restart.MaxBackoff, restart.RandomFactor, -1)
-                .WithAutoReset(restart.ResetAfter)
-                .WithReplyWhileStopped(new DeviceRestarting(device.Id));
-            var actor = Context.ActorOf(BackoffSupervisor.Props(options), $"device-{device.Id}");
-            _devices[device.Id] = (actor, device);
+            Start(device, $"device-{device.Id}");
             _log.Info("Device {0} on {1} (profile {2})", device.Id, device.Port, device.Profile.Name);
         }
 
         if (_devices.Count == 0)
         {
-            _log.Warning("No devices configured (actorgateway.static-devices is empty): nothing to do");
+            // Not a warning any more: with USB discovery the devices come as they are plugged in (AddDevice).
+            _log.Info("No static devices (actorgateway.static-devices is empty); devices USB discovery finds are added as they appear");
         }
+    }
+
+    private void Start(StaticDevice device, string name)
+    {
+        var restart = _settings.DeviceRestart;
+        var options = Backoff.OnFailure(
+                DeviceActor.Props(device, _deps), "modem", restart.MinBackoff, restart.MaxBackoff, restart.RandomFactor, -1)
+            .WithAutoReset(restart.ResetAfter)
+            .WithReplyWhileStopped(new DeviceRestarting(device.Id));
+        _devices[device.Id] = (Context.ActorOf(BackoffSupervisor.Props(options), name), device);
+    }
+
+    /// <summary>A device found while running: it gets the same backoff supervision as a configured one.</summary>
+    private void AddDevice(StaticDevice device)
+    {
+        if (_devices.ContainsKey(device.Id))
+        {
+            _log.Warning("Device {0} is not added: the id is taken", device.Id);
+            Sender.Tell(new Gateway.DeviceNotAdded(device.Id, $"the id \"{device.Id}\" is taken"));
+            return;
+        }
+
+        _dead.Remove(device.Id);
+        // A fresh name each time: the previous actor of the same device may still be stopping.
+        Start(device, $"device-{device.Id}-{++_generation}");
+        _log.Info("Device {0} added on {1}{2} (profile {3})", device.Id, device.Port,
+            device.DataPort is { } data ? $", data on {data}" : string.Empty, device.Profile.Name);
+        Sender.Tell(new Gateway.DeviceAdded(device.Id));
+    }
+
+    /// <summary>Stops a device (its ports close); the asker hears <see cref="Gateway.DeviceRemoved"/> once it has stopped.</summary>
+    private void RemoveDevice(string id, string reason, string? dead)
+    {
+        if (dead is not null)
+        {
+            _dead[id] = new DeviceStatus
+            {
+                Id = id,
+                Port = _devices.TryGetValue(id, out var known) ? known.Device.Port : "-",
+                State = DeviceState.Dead,
+                Detail = $"{dead}; replug it to try again",
+                Since = _deps.Clock.GetUtcNow(),
+                LastError = dead,
+                LastErrorAt = _deps.Clock.GetUtcNow(),
+            };
+        }
+        else
+        {
+            _dead.Remove(id);
+        }
+
+        if (!_devices.Remove(id, out var device))
+        {
+            Sender.Tell(new Gateway.DeviceRemoved(id));
+            return;
+        }
+
+        _log.Info("Device {0} removed: {1}", id, reason);
+        _removing[Context.Watch(device.Actor)] = (id, Sender);
+        Context.Stop(device.Actor);
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
@@ -96,7 +168,8 @@ public sealed class GatewaySupervisor : ReceiveActor
                 return Restarting(d.Device, now);
             }
         });
-        Task.WhenAll(asks).ContinueWith(t => new Gateway.Status(now, [.. t.Result.OrderBy(s => s.Id, StringComparer.Ordinal)]), TaskScheduler.Default)
+        var dead = _dead.Values.ToList();
+        Task.WhenAll(asks).ContinueWith(t => new Gateway.Status(now, [.. t.Result.Concat(dead).OrderBy(s => s.Id, StringComparer.Ordinal)]), TaskScheduler.Default)
             .PipeTo(Sender);
     }
 
@@ -126,4 +199,25 @@ public static class Gateway
 
     /// <summary>Run one AT command on a device's AT channel; the answer is an <see cref="AtChannel.Response"/>.</summary>
     public sealed record SendAt(string DeviceId, AtCommand Command);
+
+    /// <summary>Start a device found while running (USB discovery); the answer is <see cref="DeviceAdded"/> or <see cref="DeviceNotAdded"/>.</summary>
+    public sealed record AddDevice(StaticDevice Device);
+
+    /// <summary>The device runs.</summary>
+    public sealed record DeviceAdded(string Id);
+
+    /// <summary>The device was not started, and why.</summary>
+    public sealed record DeviceNotAdded(string Id, string Reason);
+
+    /// <summary>Stop a device (its hardware left, or is about to be reset); the answer, once its ports are closed, is <see cref="DeviceRemoved"/>.</summary>
+    public sealed record RemoveDevice(string Id, string Reason);
+
+    /// <summary>The device has stopped and its ports are closed.</summary>
+    public sealed record DeviceRemoved(string Id);
+
+    /// <summary>
+    /// Stop a device for good and show it as dead in status, with the reason, until a <see cref="RemoveDevice"/> or a new
+    /// <see cref="AddDevice"/> of the same id (it was replugged). The answer is <see cref="DeviceRemoved"/>.
+    /// </summary>
+    public sealed record MarkDead(string Id, string Reason);
 }

@@ -29,8 +29,8 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
     private static readonly string[] RegistrationQueries = ["AT+CREG?", "AT+CGREG?", "AT+CEREG?", "AT+CSQ", "AT+COPS?"];
 
     private readonly string _deviceId;
-    private readonly ModemProfile _profile;
     private readonly IActorRef _at;
+    private readonly ModemSessionOptions _options;
     private readonly IPinVerdictStore _verdicts;
     private readonly TimeProvider _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -51,21 +51,30 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
     private SignalQuality? _signal;
     private string? _operator, _technology;
     private bool _copsFormatSet;
+    private bool _dataPortReady;
 
-    public ModemSessionActor(string deviceId, ModemProfile profile, IActorRef at, IPinVerdictStore verdicts, TimeProvider clock)
+    // Chosen again from the device's identity once it is read (ModemSessionOptions.Rules), before the SIM step.
+    private ModemProfile _profile;
+
+    public ModemSessionActor(string deviceId, ModemProfile profile, IActorRef at, IPinVerdictStore verdicts, TimeProvider clock, ModemSessionOptions? options)
     {
         _deviceId = deviceId;
         _profile = profile;
         _at = at;
         _verdicts = verdicts;
         _clock = clock;
+        _options = options ?? ModemSessionOptions.None;
         Waiting();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(string deviceId, ModemProfile profile, IActorRef at, IPinVerdictStore verdicts, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new ModemSessionActor(deviceId, profile, at, verdicts, clock));
+        Akka.Actor.Props.Create(() => new ModemSessionActor(deviceId, profile, at, verdicts, clock, null));
+
+    /// <summary>A session with a separate data port and/or per-device profile rules (<see cref="ModemSessionOptions"/>).</summary>
+    public static Props Props(string deviceId, ModemProfile profile, IActorRef at, IPinVerdictStore verdicts, TimeProvider clock, ModemSessionOptions options) =>
+        Akka.Actor.Props.Create(() => new ModemSessionActor(deviceId, profile, at, verdicts, clock, options));
 
     private ModemTimeouts Timeouts => _profile.Timeouts;
 
@@ -215,7 +224,25 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
             _revision ?? "?", _imei ?? "unknown", _iccid is null ? "ICCID unknown" : $"ICCID {_iccid}");
         Context.Parent.Tell(new ModemSession.Identified(identity));
         _simKey = PinHash.SimKey(_iccid, _imei, _deviceId);
+        ChooseProfile();
         StartSimCheck();
+    }
+
+    /// <summary>
+    /// Now that IMEI and ICCID are known, the first <c>actorgateway.devices</c> rule they match gives the profile (APN,
+    /// PIN, …) for the rest of the session: the SIM's own settings follow it whatever modem or port it is in.
+    /// </summary>
+    private void ChooseProfile()
+    {
+        var facts = _options.Facts with { Imei = _imei ?? _options.Facts.Imei, Iccid = _iccid };
+        if (_options.Rules.Find(facts) is not { } rule || rule.Profile == _profile)
+        {
+            return;
+        }
+
+        _log.Info("{0}: {1} matches ({2}); its profile applies from the SIM step on", _deviceId, rule.Name, rule.Match.Describe());
+        _profile = rule.Profile;
+        Context.Parent.Tell(new ModemSession.ProfileChosen(rule.Profile, rule.Name));
     }
 
     // ---------------------------------------------------------------- SIM and PIN
@@ -636,9 +663,71 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
 
     private void StartDial()
     {
+        if (_options.DataPort is not null && !_dataPortReady)
+        {
+            PrepareDataPort();
+            return;
+        }
+
         EnterPhase(ModemPhase.Dialing, _profile.Number);
         Become(Dialing);
-        Send($"ATD{_profile.Number}", Timeouts.Dial);
+        SendOnDataPort(new AtCommand($"ATD{_profile.Number}", Timeouts.Dial));
+    }
+
+    // ---------------------------------------------------------------- a separate data port
+
+    /// <summary>
+    /// A modem with a separate PPP port (Huawei's modem port beside its PCUI): V.250 settings such as &amp;D2 and &amp;C1
+    /// are per port, so the data port gets <c>AT</c> and the init strings before the dial goes there.
+    /// </summary>
+    private void PrepareDataPort()
+    {
+        _step = -1;
+        _probeTries = 0;
+        Become(PreparingDataPort);
+        SendOnDataPort(new AtCommand("AT", Timeouts.Probe));
+    }
+
+    private void PreparingDataPort()
+    {
+        OnResponse(r =>
+        {
+            if (_step < 0)
+            {
+                if (r.Outcome == AtOutcome.Timeout)
+                {
+                    if (++_probeTries >= Timeouts.ProbeTries)
+                    {
+                        throw new ModemCommandException($"the data port does not answer AT ({_probeTries} tries)");
+                    }
+
+                    SendOnDataPort(new AtCommand("AT", Timeouts.Probe));
+                    return;
+                }
+            }
+            else if (!r.IsOk)
+            {
+                _log.Warning("{0}: init command {1} on the data port answered {2}; going on", _deviceId, _profile.Init[_step], r.Describe());
+            }
+
+            if (++_step < _profile.Init.Count)
+            {
+                var text = _profile.Init[_step];
+                var resets = text.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant() is "ATZ" or "AT&F" or "ATZ0" or "AT&F0";
+                SendOnDataPort(new AtCommand(text, resets ? Timeouts.Reset : Timeouts.Command));
+                return;
+            }
+
+            _dataPortReady = true;
+            StartDial();
+        }, countTimeouts: false);
+        ReceiveUrcs();
+    }
+
+    private void SendOnDataPort(AtCommand command)
+    {
+        _pending = command;
+        (_options.DataPort ?? _at).Tell(new AtChannel.Send(command));
     }
 
     private void Dialing()

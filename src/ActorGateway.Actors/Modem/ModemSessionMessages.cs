@@ -52,6 +52,12 @@ public static class ModemSession
     /// <summary>To the parent: identity read.</summary>
     public sealed record Identified(ModemIdentity Identity);
 
+    /// <summary>
+    /// To the parent: an <c>actorgateway.devices</c> rule (<paramref name="Rule"/>) matched the identity and its profile
+    /// now applies (pppd's credentials and options, the redial policy).
+    /// </summary>
+    public sealed record ProfileChosen(ModemProfile Profile, string Rule);
+
     /// <summary>To the parent: what the network looks like now.</summary>
     public sealed record NetworkChanged(NetworkState State);
 

@@ -13,7 +13,20 @@ public sealed record RestartSettings(TimeSpan MinBackoff, TimeSpan MaxBackoff, d
 /// <param name="Id">A short name used in logs, status and <c>actorgateway at</c>.</param>
 /// <param name="Port">The tty path.</param>
 /// <param name="Profile">Its profile, with the entry's own keys applied.</param>
-public sealed record StaticDevice(string Id, string Port, ModemProfile Profile);
+public sealed record StaticDevice(string Id, string Port, ModemProfile Profile)
+{
+    /// <summary>
+    /// The port the dial and pppd use, when the modem has one apart from <see cref="Port"/> (Huawei's modem port beside
+    /// its PCUI); null when AT and data share <see cref="Port"/>.
+    /// </summary>
+    public string? DataPort { get; init; }
+
+    /// <summary>What is known of the device before it answers AT (the USB identity of a discovered device).</summary>
+    public DeviceFacts Facts { get; init; } = new();
+
+    /// <summary>The <c>actorgateway.devices</c> rules, tried again once the IMEI and ICCID are read.</summary>
+    public DeviceProfileRules Rules { get; init; } = DeviceProfileRules.None;
+}
 
 /// <summary>The gateway's settings, read from HOCON (<c>hocon/gateway.conf</c> documents every key).</summary>
 public sealed partial record GatewaySettings
@@ -91,7 +104,7 @@ public sealed partial record GatewaySettings
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in root.ObjectList("static-devices"))
         {
-            entry.RejectUnknown([.. ProfileKeys, "id", "port", "profile"]);
+            entry.RejectUnknown([.. ProfileKeys, "id", "port", "data-port", "profile"]);
             var id = entry.String("id", string.Empty);
             if (!IdPattern().IsMatch(id))
             {
@@ -120,7 +133,16 @@ public sealed partial record GatewaySettings
                     : throw entry.Error("profile", $"no profile named \"{name}\" (known: {string.Join(", ", profiles.Keys.Order(StringComparer.Ordinal))})");
             }
 
-            devices.Add(new StaticDevice(id, port, ReadProfile(entry, baseProfile, baseProfile.Name)));
+            var dataPort = entry.Has("data-port") ? entry.String("data-port", string.Empty) : null;
+            if (dataPort is not null && !dataPort.StartsWith('/'))
+            {
+                throw entry.Error("data-port", $"\"{dataPort}\" is not an absolute path");
+            }
+
+            devices.Add(new StaticDevice(id, port, ReadProfile(entry, baseProfile, baseProfile.Name))
+            {
+                DataPort = dataPort == port ? null : dataPort,
+            });
         }
 
         var restart = root.Object("device-restart");
@@ -139,6 +161,18 @@ public sealed partial record GatewaySettings
             Source = source,
         };
     }
+
+    /// <summary>The keys a profile may hold (in <c>defaults</c>, <c>profiles</c> and device entries).</summary>
+    public static IReadOnlyList<string> ProfileKeyNames => ProfileKeys;
+
+    /// <summary>True when <paramref name="id"/> is a valid device id (letters, digits, '-' and '_', up to 32).</summary>
+    public static bool IsValidId(string id) => IdPattern().IsMatch(id);
+
+    /// <summary>
+    /// Reads the profile keys of <paramref name="reader"/> over <paramref name="baseProfile"/>, with the same checks as
+    /// <c>defaults</c> (for subsystems with device entries of their own, such as <c>actorgateway.devices</c>).
+    /// </summary>
+    public static ModemProfile ReadProfileKeys(ConfigReader reader, ModemProfile baseProfile, string name) => ReadProfile(reader, baseProfile, name);
 
     /// <summary>Parses HOCON text and reads settings from it over the defaults.</summary>
     public static GatewaySettings Parse(string hocon, string source) => Create(ParseConfig(hocon, source), source);

@@ -63,6 +63,23 @@ public static class HuaweiE367
         DiagnosticInterval = TimeSpan.FromMilliseconds(500),
     };
 
+    /// <summary>
+    /// The stick as it comes back from usb_modeswitch's HuaweiNewMode (12d1:1506), with its ports typed the way
+    /// bInterfaceProtocol announces them (ModemManager 77-mm-huawei-net-port-types.rules): ttyUSB0 the modem port
+    /// (01: AT and the PPP call), ttyUSB1 a DIAG port, ttyUSB2 the PCUI (02: AT and the unsolicited reports) — the layout
+    /// of tests/fixtures/sysfs/rpi1b-huawei-e367-modem.
+    /// </summary>
+    public static ModemProfile NewMode { get; } = Profile with
+    {
+        Name = "huawei-e367-newmode",
+        Ports =
+        [
+            new PortProfile("ttyUSB0", PortRole.Modem),
+            new PortProfile("ttyUSB1", PortRole.Diagnostic),
+            new PortProfile("ttyUSB2", PortRole.At),
+        ],
+    };
+
     /// <summary>The stick with the AT role on interface <paramref name="atPortIndex"/> (0..2).</summary>
     public static ModemProfile Create(int atPortIndex = 0) => atPortIndex == 0 ? Profile : Profile.WithAtPort(atPortIndex);
 }
