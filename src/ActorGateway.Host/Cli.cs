@@ -4,6 +4,7 @@ using System.Text.Json;
 using ActorGateway.Actors.Devices;
 using ActorGateway.Actors.Gateway;
 using ActorGateway.Actors.Settings;
+using ActorGateway.Actors.Uplinks;
 using ActorGateway.Host.Control;
 using ActorGateway.Linux.Processes;
 using ActorGateway.Linux.Serial;
@@ -49,6 +50,7 @@ public static class Cli
         root.Subcommands.Add(DemoCommand.Build(LogFormatOption, LogLevelOption));
         root.Subcommands.Add(StatusCommand());
         root.Subcommands.Add(AtCommandLine());
+        root.Subcommands.Add(ScanCommand.Build(ConfigOption));
         return root;
     }
 
@@ -67,7 +69,7 @@ public static class Cli
         {
             if (path is null)
             {
-                return (GatewaySettings.Create(GatewaySettings.DefaultConfig, "defaults"), "built-in defaults");
+                return (Checked(GatewaySettings.Create(GatewaySettings.DefaultConfig, "defaults")), "built-in defaults");
             }
 
             string text;
@@ -81,13 +83,20 @@ public static class Cli
                 return null;
             }
 
-            return (GatewaySettings.Parse(text, path), path);
+            return (Checked(GatewaySettings.Parse(text, path)), path);
         }
         catch (GatewayConfigException e)
         {
             error.WriteLine($"error: {e.Message}");
             return null;
         }
+    }
+
+    // The network side's keys are read here too, so that a mistake in them also stops the gateway before it opens anything.
+    private static GatewaySettings Checked(GatewaySettings settings)
+    {
+        _ = UplinkSettings.Create(settings);
+        return settings;
     }
 
     private static Command RunCommand()
@@ -104,22 +113,36 @@ public static class Cli
                 return 2;
             }
 
+            UsbSettings usb;
+            try
+            {
+                usb = UsbSettings.Create(l.Settings);
+            }
+            catch (GatewayConfigException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
+
             var level = parse.GetValue(LogLevelOption);
             var logger = Logging.Create(parse.GetValue(LogFormatOption), level);
             logger.Information("ActorGateway {Version} starting with {Source}", Version, l.Source);
-            WarnIfSecretsReadable(logger, l.Source, l.Settings);
-            if (l.Settings.StaticDevices.Count == 0)
+            WarnIfSecretsReadable(logger, l.Source, l.Settings, usb.Devices.Rules.Any(r => r.Profile.Pin.Length > 0 || r.Profile.Password.Length > 0));
+            if (l.Settings.StaticDevices.Count == 0 && !usb.Enabled)
             {
-                logger.Warning("No devices are configured (actorgateway.static-devices). Without hardware, try: actorgateway demo");
+                logger.Warning("No devices are configured (actorgateway.static-devices) and USB discovery is off. Without hardware, try: actorgateway demo");
             }
 
+            // Every port, configured or discovered, is taken with its UUCP lock, and never from another program.
+            var processes = new LinuxProcessRunner();
             var deps = new DeviceDependencies(
-                new SystemSerialPortOpener(),
-                new LinuxProcessRunner(),
+                new LockingSerialPortOpener(new SystemSerialPortOpener(), usb.LockDirectory),
+                processes,
                 new FilePinVerdictStore(l.Settings.StateDirectory),
                 TimeProvider.System,
                 l.Settings.RuntimeDirectory);
-            using var host = GatewayHost.Build(l.Settings, deps, logger, level);
+            var discovery = usb.Enabled ? UsbDiscoverySetup.ForLinux(usb, processes) : null;
+            using var host = GatewayHost.Build(l.Settings, deps, logger, level, discovery);
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         });
@@ -162,8 +185,12 @@ public static class Cli
                 return 0;
             }
 
-            var status = JsonSerializer.Deserialize<Gateway.Status>(answer, ControlJson.Options)!;
-            Console.Write(StatusTable.Render(status));
+            var status = JsonSerializer.Deserialize<StatusReply>(answer, ControlJson.Options)!;
+            Console.Write(StatusTable.Render(new Gateway.Status(status.At, status.Devices)));
+            if (status.Uplinks is { } uplinks)
+            {
+                Console.Write(UplinkTable.Render(uplinks, status.At));
+            }
             return 0;
         });
         return command;
@@ -238,14 +265,14 @@ public static class Cli
         return document.RootElement.TryGetProperty("error", out var error) ? error.GetString() : null;
     }
 
-    private static void WarnIfSecretsReadable(Serilog.ILogger logger, string source, GatewaySettings settings)
+    private static void WarnIfSecretsReadable(Serilog.ILogger logger, string source, GatewaySettings settings, bool moreSecrets = false)
     {
         if (!File.Exists(source))
         {
             return;
         }
 
-        var holdsSecrets = settings.StaticDevices.Any(d => d.Profile.Pin.Length > 0 || d.Profile.Password.Length > 0)
+        var holdsSecrets = moreSecrets || settings.StaticDevices.Any(d => d.Profile.Pin.Length > 0 || d.Profile.Password.Length > 0)
             || settings.Defaults.Pin.Length > 0 || settings.Defaults.Password.Length > 0;
         var mode = File.GetUnixFileMode(source);
         if (holdsSecrets && (mode & (UnixFileMode.OtherRead | UnixFileMode.GroupRead)) != 0)

@@ -42,9 +42,19 @@ public static class DemoCommand
             Description = "Verbose, Debug (default here: shows every AT command), Information, Warning or Error",
             DefaultValueFactory = _ => LogEventLevel.Debug,
         };
-        var command = new Command("demo", "Run the gateway against the built-in simulated Huawei E367 and Nokia C2-01 (no hardware needed).")
+        var noPhone = new Option<bool>("--no-phone")
         {
-            directory, wrongPin, exitAfter, logFormat, demoLevel,
+            Description = "leave out the simulated Android phone and LAN (network namespaces; shown when run as root)",
+        };
+        var insideLab = new Option<string?>("--inside-lab")
+        {
+            Description = "internal: this demo runs inside the phone lab's gateway namespace; the value is the LAN interface",
+            Hidden = true,
+        };
+        var command = new Command("demo", "Run the gateway against the built-in simulated Huawei E367 and Nokia C2-01 (no hardware needed), " +
+            "and, as root, a simulated Android phone in USB tethering shared to a LAN through NAT.")
+        {
+            directory, wrongPin, exitAfter, logFormat, demoLevel, noPhone, insideLab,
         };
         _ = logLevel; // demo has its own default level
         command.SetAction(async (parse, cancellationToken) =>
@@ -52,6 +62,18 @@ public static class DemoCommand
             var dir = Path.GetFullPath(parse.GetValue(directory)!);
             var level = parse.GetValue(demoLevel);
             var logger = Logging.Create(parse.GetValue(logFormat), level);
+            var lanInterface = parse.GetValue(insideLab);
+            if (lanInterface is null && !parse.GetValue(noPhone))
+            {
+                if (NetworkDemo.CanRun)
+                {
+                    // The phone's lab first; the demo then runs again inside it (see NetworkDemo).
+                    return await NetworkDemo.RunAroundAsync("--inside-lab", logger, cancellationToken).ConfigureAwait(false);
+                }
+
+                logger.Information("The simulated Android phone (USB tethering shared to a LAN) needs root and ip, nft, dnsmasq, udhcpc: run the demo with sudo to see it");
+            }
+
             Directory.CreateDirectory(dir);
 
             using var huawei = new ModemSimulator(HuaweiE367.Profile,
@@ -72,6 +94,7 @@ public static class DemoCommand
                     { id = "huawei", port = "{{huaweiAt}}", profile = "huawei-e367", apn = "internet", pin = "{{pin}}", modem-control-lines = off }
                     { id = "nokia", port = "{{nokiaAt}}", profile = "nokia-c2-01", apn = "internet", modem-control-lines = off }
                   ]
+                  {{(lanInterface is null ? string.Empty : NetworkDemo.Configuration(lanInterface))}}
                 }
                 """;
             var settings = GatewaySettings.Parse(hocon, "demo");

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ActorGateway.Actors.At;
 using ActorGateway.Actors.Gateway;
+using ActorGateway.Actors.Uplinks;
 using ActorGateway.Core.At;
 using Akka.Actor;
 using Akka.Hosting;
@@ -16,7 +17,8 @@ namespace ActorGateway.Host.Control;
 /// directory). AT commands go through the device's own AT channel, so no second program ever opens
 /// the port — the seed guide's minicom step without its stale-port trap.
 /// </summary>
-public sealed class ControlSocketServer(string path, IRequiredActor<GatewaySupervisor> gateway, ILogger<ControlSocketServer> log)
+public sealed class ControlSocketServer(
+    string path, IRequiredActor<GatewaySupervisor> gateway, ILogger<ControlSocketServer> log, ActorRegistry? registry = null)
     : BackgroundService
 {
     private static readonly TimeSpan MaxAtTimeout = TimeSpan.FromMinutes(5);
@@ -104,7 +106,15 @@ public sealed class ControlSocketServer(string path, IRequiredActor<GatewaySuper
         switch (request.Command)
         {
             case "status":
-                return await actor.Ask<Gateway.Status>(Gateway.GetStatus.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                var status = await actor.Ask<Gateway.Status>(Gateway.GetStatus.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                if (registry is not null && registry.TryGet<UplinkManagerActor>(out var uplinks))
+                {
+                    // The devices' status and the network's, side by side: the two sides do not know each other.
+                    var network = await uplinks.Ask<UplinksStatus>(UplinkManager.GetStatus.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                    return new StatusReply(status.At, status.Devices, network);
+                }
+
+                return status;
             case "at":
                 if (string.IsNullOrWhiteSpace(request.Device) || string.IsNullOrWhiteSpace(request.Line))
                 {
