@@ -1,7 +1,5 @@
-using System.Reflection;
 using ActorGateway.Core.Modem;
 using ActorGateway.Core.Usb;
-using Akka.Configuration;
 
 namespace ActorGateway.Actors.Settings;
 
@@ -16,7 +14,7 @@ public sealed record ProbeSettings(TimeSpan Timeout, int Tries, int BaudRate);
 
 /// <summary>
 /// USB discovery's settings (<c>actorgateway.usb</c>) and the per-device profile rules (<c>actorgateway.devices</c>);
-/// <c>hocon/usb.conf</c> documents every key.
+/// <c>hocon/gateway.conf</c> documents every key.
 /// </summary>
 public sealed record UsbSettings
 {
@@ -54,17 +52,15 @@ public sealed record UsbSettings
     /// <summary>Ports of configured (static) devices: a discovered device on one of them is left to it.</summary>
     public required IReadOnlySet<string> StaticPorts { get; init; }
 
-    /// <summary>The defaults shipped as <c>hocon/usb.conf</c>, embedded in this assembly.</summary>
-    public static Config DefaultConfig { get; } = LoadDefaults();
 
     /// <summary>
-    /// Reads the settings from <paramref name="gateway"/>'s section, over <see cref="DefaultConfig"/>. Throws
+    /// Reads the settings from <paramref name="gateway"/>'s section, over the shipped defaults. Throws
     /// <see cref="GatewayConfigException"/> naming the file, the key and what is wrong; unknown keys are errors.
     /// </summary>
     public static UsbSettings Create(GatewaySettings gateway)
     {
         ArgumentNullException.ThrowIfNull(gateway);
-        var config = gateway.Root.WithFallback(DefaultConfig.GetConfig(GatewaySettings.Section));
+        var config = gateway.Root.WithFallback(GatewaySettings.DefaultConfig.GetConfig(GatewaySettings.Section));
         var root = new ConfigReader(config, gateway.Source, GatewaySettings.Section);
         var r = root.Object("usb") ?? throw root.Error("usb", "missing");
         r.RejectUnknown(["enabled", "sysfs-root", "dev-directory", "lock-directory", "settle", "settle-max", "ignore", "mode-switch", "bind-driver", "probe", "reset"]);
@@ -203,13 +199,5 @@ public sealed record UsbSettings
     {
         var value = r.String(key, string.Empty);
         return value.StartsWith('/') ? value : throw r.Error(key, $"must be an absolute path, got \"{value}\"");
-    }
-
-    private static Config LoadDefaults()
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("ActorGateway.usb.conf")
-            ?? throw new InvalidOperationException("the embedded hocon/usb.conf is missing from the build");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
     }
 }

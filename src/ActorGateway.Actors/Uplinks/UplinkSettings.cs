@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ActorGateway.Actors.Settings;
 using ActorGateway.Core.Network;
-using Akka.Configuration;
 
 namespace ActorGateway.Actors.Uplinks;
 
@@ -80,7 +79,7 @@ public sealed record NatSettings(bool Enabled, string Table, bool IpForward, boo
 /// <summary>
 /// Everything the network side reads from the <c>actorgateway</c> section: <c>static-uplinks</c>,
 /// <c>uplinks</c>, <c>lan</c>, <c>nat</c>, <c>health</c>, <c>failover</c> and <c>dhcp</c>
-/// (hocon/network.conf documents every key).
+/// (hocon/gateway.conf documents every key).
 /// </summary>
 public sealed partial record UplinkSettings
 {
@@ -138,7 +137,7 @@ public sealed partial record UplinkSettings
     {
         ArgumentNullException.ThrowIfNull(gateway);
         var root = new ConfigReader(
-            NetworkDefaults is { } defaults ? gateway.Root.WithFallback(defaults) : gateway.Root, gateway.Source, GatewaySettings.Section);
+            gateway.Root.WithFallback(GatewaySettings.DefaultConfig.GetConfig(GatewaySettings.Section)), gateway.Source, GatewaySettings.Section);
 
         var health = root.Object("health") is { } h ? ReadHealth(h, DefaultHealth) : DefaultHealth;
 
@@ -249,25 +248,7 @@ public sealed partial record UplinkSettings
         };
     }
 
-    /// <summary>
-    /// The <c>actorgateway</c> section of hocon/network.conf, embedded in this assembly; null once it has been merged
-    /// into hocon/gateway.conf and is no longer shipped apart.
-    /// </summary>
-    public static Config? NetworkDefaults { get; } = LoadDefaults();
-
-    private static Config? LoadDefaults()
-    {
-        using var stream = typeof(UplinkSettings).Assembly.GetManifestResourceStream("ActorGateway.network.conf");
-        if (stream is null)
-        {
-            return null;
-        }
-
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd()).GetConfig(GatewaySettings.Section);
-    }
-
-    /// <summary>The probing defaults when the configuration says nothing (hocon/network.conf has the same values).</summary>
+    /// <summary>The probing defaults when the configuration says nothing (hocon/gateway.conf has the same values).</summary>
     public static HealthSettings DefaultHealth { get; } = new(
         [ProbeTarget.Parse("1.1.1.1"), ProbeTarget.Parse("8.8.8.8")],
         TimeSpan.FromSeconds(1),

@@ -13,7 +13,7 @@ public sealed class UsbSettingsSpec
         Assert.Throws<GatewayConfigException>(() => Read(hocon));
 
     [Fact]
-    public void Embedded_usb_conf_should_give_the_documented_defaults()
+    public void Shipped_defaults_should_give_the_documented_USB_settings()
     {
         var s = UsbSettings.Create(GatewaySettings.Create(GatewaySettings.DefaultConfig, "defaults"));
 
@@ -33,10 +33,10 @@ public sealed class UsbSettingsSpec
     }
 
     [Fact]
-    public void The_shipped_usb_conf_should_read_as_a_user_file_too()
+    public void The_shipped_gateway_conf_should_read_as_a_user_file_too()
     {
         // Every key it documents is a key the gateway knows (unknown keys are errors).
-        var text = File.ReadAllText(Path.Combine(TestFixtures.SysfsFixture.ScenariosDirectory, "..", "..", "..", "hocon", "usb.conf"));
+        var text = File.ReadAllText(Path.Combine(TestFixtures.SysfsFixture.ScenariosDirectory, "..", "..", "..", "hocon", "gateway.conf"));
 
         Assert.True(Read(text).Enabled);
     }
