@@ -124,9 +124,25 @@ public static class Cli
                 return 2;
             }
 
+            if (!Preflight.DirectoriesWritable(l.Settings, Console.Error))
+            {
+                return 2;
+            }
+
+            using var instance = Preflight.InstanceLock(l.Settings, Console.Error);
+            if (instance is null)
+            {
+                return 1;
+            }
+
             var level = parse.GetValue(LogLevelOption);
             var logger = Logging.Create(parse.GetValue(LogFormatOption), level);
             logger.Information("ActorGateway {Version} starting with {Source}", Version, l.Source);
+            foreach (var warning in Preflight.PppWarnings(l.Settings))
+            {
+                logger.Warning("{Warning}", warning);
+            }
+
             WarnIfSecretsReadable(logger, l.Source, l.Settings, usb.Devices.Rules.Any(r => r.Profile.Pin.Length > 0 || r.Profile.Password.Length > 0));
             if (l.Settings.StaticDevices.Count == 0 && !usb.Enabled)
             {

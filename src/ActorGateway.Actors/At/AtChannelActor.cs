@@ -89,6 +89,11 @@ public sealed class AtChannelActor : ReceiveActor, IWithTimers, IWithStash
         Receive<AtChannel.Unsubscribe>(m => _subscribers.Remove(m.Subscriber));
         Receive<Terminated>(m => _subscribers.Remove(m.ActorRef));
         Receive<AtChannel.ReleaseForHandover>(_ => _port.Forward(SerialPort.ReleaseForHandover.Instance));
+        Receive<AtChannel.SendRaw>(m =>
+        {
+            _log.Debug("{0} <- raw {1} bytes", _options.Path, m.Bytes.Length);
+            _port.Tell(new SerialPort.Write(m.Bytes));
+        });
     }
 
     private void DataMode()
@@ -204,6 +209,12 @@ public static class AtChannel
     {
         public static readonly ReleaseForHandover Instance = new();
     }
+
+    /// <summary>
+    /// Write bytes as they are, outside the conversation: the V.250 escape sequence (<c>+++</c>, which must not be
+    /// followed by a carriage return) that brings a modem left in data mode back to command mode.
+    /// </summary>
+    public sealed record SendRaw(byte[] Bytes);
 
     /// <summary>The call is over and the line takes commands again.</summary>
     public sealed record LeaveDataMode

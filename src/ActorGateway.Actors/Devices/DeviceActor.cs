@@ -27,6 +27,7 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
 
     private readonly StaticDevice _device;
     private readonly DeviceDependencies _deps;
+    private readonly DeviceHistory _history;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<string> _saidOnce = [];
     // Two pauses that grow apart: one for calls (failed dials, ended calls), one for sessions that
@@ -46,21 +47,35 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     // The device's profile, or the one an actorgateway.devices rule chose once the modem said who it is.
     private ModemProfile _profile;
 
-    public DeviceActor(StaticDevice device, DeviceDependencies deps)
+    public DeviceActor(StaticDevice device, DeviceDependencies deps, DeviceHistory? history = null)
     {
         _device = device;
         _deps = deps;
+        _history = history ?? new DeviceHistory();
         _redial = new ExponentialBackoff(device.Profile.Redial.MinBackoff, device.Profile.Redial.MaxBackoff);
         _restart = _redial;
         _profile = device.Profile;
-        _status = new DeviceStatus { Id = device.Id, Port = device.Port, DataPort = device.DataPort, Since = deps.Clock.GetUtcNow() };
+        var (lastError, lastErrorAt) = _history.LastError;
+        _status = new DeviceStatus
+        {
+            Id = device.Id,
+            Port = device.Port,
+            DataPort = device.DataPort,
+            Since = deps.Clock.GetUtcNow(),
+            LastError = lastError,
+            LastErrorAt = lastErrorAt,
+        };
         ReceiveAlways();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(StaticDevice device, DeviceDependencies deps) =>
-        Akka.Actor.Props.Create(() => new DeviceActor(device, deps));
+        Akka.Actor.Props.Create(() => new DeviceActor(device, deps, null));
+
+    /// <summary>A device whose supervisor keeps its <paramref name="history"/> across incarnations.</summary>
+    public static Props Props(StaticDevice device, DeviceDependencies deps, DeviceHistory history) =>
+        Akka.Actor.Props.Create(() => new DeviceActor(device, deps, history));
 
     protected override void PreStart() => StartSession();
 
@@ -87,6 +102,10 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
             case PppdExitedException exit:
                 _log.Warning("{0}: the call ended: {1}{2}", _device.Id, PppdExit.Describe(exit.ExitCode), LastLines(exit));
                 return Directive.Stop;
+            case PppdStartException:
+                // Dialling again would only place calls nobody carries: wait for someone to install pppd.
+                _log.Error("{0}: {1}; no more calls until pppd can be started (install it: apt-get install ppp)", _device.Id, e.Message);
+                return Directive.Stop;
             case PppSessionException or ModemSessionException:
                 _log.Warning("{0}: {1}; ending the session", _device.Id, e.Message);
                 return Directive.Stop;
@@ -110,7 +129,12 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
             _data = Context.Watch(Context.ActorOf(AtChannelActor.Props(_deps.Ports, options with { Path = dataPort }, urcs), $"data-{_session}"));
         }
 
-        var sessionOptions = new ModemSessionOptions(_data, _device.Rules, _device.Facts);
+        // AT+CFUN=1,1 at most once per hold time, whichever incarnation of this device sent the last one: a
+        // modem that hangs again soon after a reset gets the next step instead (the device is recreated,
+        // and USB discovery may reset it at USB level).
+        var lastReset = _history.LastModemReset;
+        var resetAllowed = lastReset is null || _deps.Clock.GetUtcNow() - lastReset >= profile.ModemResetHold;
+        var sessionOptions = new ModemSessionOptions(_data, _device.Rules, _device.Facts) { ModemResetAllowed = resetAllowed };
         _modem = Context.Watch(Context.ActorOf(
             ModemSessionActor.Props(_device.Id, profile, _at, _deps.PinVerdicts, _deps.Clock, sessionOptions), $"modem-{_session}"));
         SetState(DeviceState.Starting, $"opening {_device.Port}");
@@ -129,14 +153,25 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         });
         Receive<ModemSession.Progress>(m =>
         {
-            if (m.Phase == ModemPhase.Registering)
+            if (m.Phase == ModemPhase.ResettingModem)
             {
-                _restart = _restart.Reset(); // the modem answers and has a SIM: the session itself works again
+                _history.ModemReset(_deps.Clock.GetUtcNow());
             }
 
             SetState(ToState(m.Phase), m.Detail);
         });
-        Receive<AtChannel.DataMode>(_ => { }); // the session's Connected says the same, with the dial's detail
+        Receive<AtChannel.DataMode>(_ =>
+        {
+            // Expected while dialling (the session's Connected follows with the detail). Anywhere else the line
+            // went into data mode behind the session's back — an ATD sent from outside — and the session is over.
+            if (_status.State is not (DeviceState.Dialing or DeviceState.HandingOver or DeviceState.Online))
+            {
+                _lastFailure = new ModemCommandException("the AT line went into data mode outside a dial (an ATD sent from outside?)");
+                _log.Warning("{0}: {1}; ending the session (closing the port hangs the call up)", _device.Id, _lastFailure.Message);
+                Failed(_lastFailure.Message);
+                EndSession(halt: null);
+            }
+        });
         Receive<ModemSession.Identified>(m =>
         {
             _status = _status with
@@ -193,6 +228,7 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
                 Stop(ref _modem);
             }
 
+            _restart = _restart.Reset(); // a call is up: whatever broke sessions before is healed
             SetState(DeviceState.Online, "pppd carries the call");
         });
         Receive<PppSession.LinkChanged>(m =>
@@ -222,7 +258,9 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
             {
                 Forget(m.ActorRef);
                 Failed(_lastFailure?.Message ?? "a part of the session stopped");
-                EndSession(halt: null);
+                EndSession(halt: _lastFailure is PppdStartException start
+                    ? $"{start.Message}: no more calls until it can be started (install it: apt-get install ppp), then restart the gateway"
+                    : null);
             }
         });
     }
@@ -269,7 +307,7 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         }
 
         TimeSpan delay;
-        if (_lastFailure is PppSessionException || _status.State is DeviceState.Online or DeviceState.HandingOver)
+        if (_lastFailure is PppSessionException or DialTimeoutException || _status.State is DeviceState.Online or DeviceState.HandingOver)
         {
             (delay, _redial) = _redial.Next();
         }
@@ -344,7 +382,12 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void Failed(string reason) => _status = _status with { LastError = reason, LastErrorAt = _deps.Clock.GetUtcNow() };
+    private void Failed(string reason)
+    {
+        var now = _deps.Clock.GetUtcNow();
+        _status = _status with { LastError = reason, LastErrorAt = now };
+        _history.Failed(reason, now);
+    }
 
     private void SayOnce(string key, string message)
     {

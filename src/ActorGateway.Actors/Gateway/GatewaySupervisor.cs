@@ -26,6 +26,9 @@ public sealed class GatewaySupervisor : ReceiveActor
     // devices reported dead (shown in status until their hardware goes away).
     private readonly Dictionary<IActorRef, (string Id, IActorRef ReplyTo)> _removing = [];
     private readonly Dictionary<string, DeviceStatus> _dead = new(StringComparer.Ordinal);
+
+    // Kept per device id across its actor's incarnations and across unplug/replug: last error, last modem reset.
+    private readonly Dictionary<string, DeviceHistory> _histories = new(StringComparer.Ordinal);
     private int _generation;
 
     public GatewaySupervisor(GatewaySettings settings, DeviceDependencies deps)
@@ -89,10 +92,27 @@ public sealed class GatewaySupervisor : ReceiveActor
     private void Start(StaticDevice device, string name)
     {
         var restart = _settings.DeviceRestart;
+        if (!_histories.TryGetValue(device.Id, out var history))
+        {
+            _histories[device.Id] = history = new DeviceHistory();
+        }
+
+        var (log, clock, id) = (_log, _deps.Clock, device.Id);
         var options = Backoff.OnFailure(
-                DeviceActor.Props(device, _deps), "modem", restart.MinBackoff, restart.MaxBackoff, restart.RandomFactor, -1)
+                DeviceActor.Props(device, _deps, history), "modem", restart.MinBackoff, restart.MaxBackoff, restart.RandomFactor, -1)
             .WithAutoReset(restart.ResetAfter)
-            .WithReplyWhileStopped(new DeviceRestarting(device.Id));
+            .WithReplyWhileStopped(new DeviceRestarting(device.Id))
+            // The device's own decider has said what failed; one line here says what is done about it, without a
+            // stack trace per cycle, and the history keeps the reason for status.
+            .WithSupervisorStrategy(new OneForOneStrategy(
+                e =>
+                {
+                    history.DeviceRecreated(e.Message, clock.GetUtcNow());
+                    log.Warning("Device {0} failed ({1}); recreating it after a backoff of {2} to {3} (time {4})",
+                        id, e.Message, restart.MinBackoff, restart.MaxBackoff, history.Recreated);
+                    return Directive.Restart;
+                },
+                false));
         _devices[device.Id] = (Context.ActorOf(BackoffSupervisor.Props(options), name), device);
     }
 
@@ -156,16 +176,17 @@ public sealed class GatewaySupervisor : ReceiveActor
     private void ReplyStatus()
     {
         var now = _deps.Clock.GetUtcNow();
+        var history = _devices.Keys.ToDictionary(id => id, id => _histories.GetValueOrDefault(id)?.LastError ?? default, StringComparer.Ordinal);
         var asks = _devices.Values.Select(async d =>
         {
             try
             {
                 var answer = await d.Actor.Ask<object>(Device.GetStatus.Instance, StatusTimeout).ConfigureAwait(false);
-                return answer as DeviceStatus ?? Restarting(d.Device, now);
+                return answer as DeviceStatus ?? Restarting(d.Device, now, history[d.Device.Id]);
             }
             catch (AskTimeoutException)
             {
-                return Restarting(d.Device, now);
+                return Restarting(d.Device, now, history[d.Device.Id]);
             }
         });
         var dead = _dead.Values.ToList();
@@ -173,13 +194,15 @@ public sealed class GatewaySupervisor : ReceiveActor
             .PipeTo(Sender);
     }
 
-    private static DeviceStatus Restarting(StaticDevice device, DateTimeOffset now) => new()
+    private static DeviceStatus Restarting(StaticDevice device, DateTimeOffset now, (string? Error, DateTimeOffset? At) last) => new()
     {
         Id = device.Id,
         Port = device.Port,
         State = DeviceState.Retrying,
         Detail = "the device actor is being recreated",
         Since = now,
+        LastError = last.Error,
+        LastErrorAt = last.At,
     };
 
     private sealed record DeviceRestarting(string Id);

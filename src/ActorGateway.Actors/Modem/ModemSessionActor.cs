@@ -17,6 +17,10 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
 {
     private const string PhaseTimer = "phase";
     private const string DeadlineTimer = "deadline";
+    private const string BootTimer = "boot";
+
+    // V.250 S12 escape guard time is 1 s by default; a little more on each side is safe.
+    private static readonly TimeSpan EscapeGuard = TimeSpan.FromMilliseconds(1100);
 
     // ICCID queries, most standard first: 27.007 §8.18 +CRSM READ BINARY of EF_ICCID (2FE2 = 12258),
     // then vendor commands (Huawei ^ICCID, Sierra/Telit +CCID, u-blox +CCID, Quectel +QCCID, SIMCom +ICCID).
@@ -41,9 +45,13 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
     private int _consecutiveTimeouts;
     private bool _resetTried;
     private int _probeTries;
+    private bool _bootOver;
+    private bool _escapeTried;
     private int _step;
     private string? _manufacturer, _model, _revision, _imei, _iccid;
-    private string _simKey = string.Empty;
+    private SimVerdictKeys _simKeys = SimVerdictKeys.For(null, null, string.Empty);
+    private int _iccidRetries;
+    private AtResponse? _pinAnswer;
     private PinVerdict? _verdict;
     private PinRetries? _retries;
     private bool _pinSentNow;
@@ -64,6 +72,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
         _verdicts = verdicts;
         _clock = clock;
         _options = options ?? ModemSessionOptions.None;
+        _resetTried = !_options.ModemResetAllowed;
         Waiting();
     }
 
@@ -92,8 +101,11 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
     private void StartProbing()
     {
         _probeTries = 0;
+        _bootOver = false;
+        _escapeTried = false;
         EnterPhase(ModemPhase.Probing);
         Become(Probing);
+        Timers.StartSingleTimer(BootTimer, BootWindowOver.Instance, Timeouts.Boot);
         Send("AT", Timeouts.Probe);
     }
 
@@ -103,11 +115,22 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
         {
             if (r.Outcome == AtOutcome.Timeout)
             {
-                if (++_probeTries >= Timeouts.ProbeTries)
+                _probeTries++;
+                if (_probeTries >= Timeouts.ProbeTries && _bootOver)
                 {
                     throw new ModemUnresponsiveException(_resetTried
                         ? $"the modem did not come back after AT+CFUN=1,1 ({_probeTries} ATs unanswered)"
-                        : $"no answer to AT after {_probeTries} tries");
+                        : $"no answer to AT after {_probeTries} tries in {Timeouts.Boot}");
+                }
+
+                if (_probeTries == 2 && !_escapeTried)
+                {
+                    // A modem that a crash left in data mode takes our ATs for payload. V.250 §6.3.x: the
+                    // escape sequence, alone on the line between two guard times (S12, 1 s by default),
+                    // brings it back to command mode; ATH then ends the call.
+                    _escapeTried = true;
+                    Timers.StartSingleTimer(PhaseTimer, EscapeStep.Plus, EscapeGuard);
+                    return;
                 }
 
                 Send("AT", Timeouts.Probe);
@@ -116,8 +139,23 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
 
             // Any final result, even ERROR, proves something listens on this port.
             _consecutiveTimeouts = 0;
+            Timers.Cancel(BootTimer);
             StartInit();
         }, countTimeouts: false);
+        Receive<EscapeStep>(step =>
+        {
+            if (step == EscapeStep.Plus)
+            {
+                _log.Info("{0}: no answer to AT; trying the escape sequence +++ in case the modem is still in data mode", _deviceId);
+                _at.Tell(new AtChannel.SendRaw("+++"u8.ToArray()));
+                Timers.StartSingleTimer(PhaseTimer, EscapeStep.Hangup, EscapeGuard);
+            }
+            else
+            {
+                Send("ATH", Timeouts.Probe);
+            }
+        });
+        Receive<BootWindowOver>(_ => _bootOver = true);
         ReceiveUrcs();
     }
 
@@ -201,6 +239,15 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
                 default:
                     var index = _step - 4;
                     _iccid = Responses.ParseIccid(r);
+                    if (_iccid is null && r is { Outcome: AtOutcome.CmeError, ErrorCode: CmeErrors.SimBusy or CmeErrors.SimFailure }
+                        && _iccidRetries++ < 5)
+                    {
+                        // The SIM is still starting (just after power-on or a reset): the ICCID is worth waiting for,
+                        // since it is what a PIN verdict is kept under.
+                        Timers.StartSingleTimer(PhaseTimer, new AskAgain(IccidQueries[index]), TimeSpan.FromSeconds(1));
+                        return;
+                    }
+
                     if (_iccid is null && index + 1 < IccidQueries.Length)
                     {
                         _step++;
@@ -214,6 +261,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
 
             _step++;
         });
+        Receive<AskAgain>(m => Send(m.Command, Timeouts.Command));
         ReceiveUrcs();
     }
 
@@ -223,7 +271,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
         _log.Info("{0}: {1} {2} (revision {3}), IMEI {4}, SIM {5}", _deviceId, _manufacturer ?? "?", _model ?? "?",
             _revision ?? "?", _imei ?? "unknown", _iccid is null ? "ICCID unknown" : $"ICCID {_iccid}");
         Context.Parent.Tell(new ModemSession.Identified(identity));
-        _simKey = PinHash.SimKey(_iccid, _imei, _deviceId);
+        _simKeys = SimVerdictKeys.For(_iccid, _imei, _deviceId);
         ChooseProfile();
         StartSimCheck();
     }
@@ -259,8 +307,20 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
     private void LoadVerdict()
     {
         Become(LoadingVerdict);
-        var self = Self;
-        _verdicts.FindAsync(_simKey, CancellationToken.None).ContinueWith(
+        var (self, store, keys, pin) = (Self, _verdicts, _simKeys, _profile.Pin);
+        Task.Run(async () =>
+        {
+            var found = new Dictionary<string, PinVerdict>(StringComparer.Ordinal);
+            foreach (var key in keys.All)
+            {
+                if (await store.FindAsync(key, CancellationToken.None).ConfigureAwait(false) is { } verdict)
+                {
+                    found[key] = verdict;
+                }
+            }
+
+            return keys.Applicable(found, pin);
+        }).ContinueWith(
             t => t.IsCompletedSuccessfully ? new VerdictLoaded(t.Result) : (object)new StoreFailed(t.Exception!.GetBaseException()),
             TaskScheduler.Default).PipeTo(self);
     }
@@ -352,8 +412,16 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
     private void Save(PinVerdict verdict, object then)
     {
         Become(SavingVerdict);
-        var self = Self;
-        _verdicts.SaveAsync(_simKey, verdict, CancellationToken.None).ContinueWith(
+        var (self, store, keys) = (Self, _verdicts, _simKeys);
+        var stamped = keys.Stamp(verdict);
+        Task.Run(async () =>
+        {
+            // Under every key the SIM is known by, so that a later session that reads less (no ICCID) or more finds it.
+            foreach (var key in keys.All)
+            {
+                await store.SaveAsync(key, stamped, CancellationToken.None).ConfigureAwait(false);
+            }
+        }).ContinueWith(
             t => t.IsCompletedSuccessfully ? then : new StoreFailed(t.Exception!.GetBaseException()),
             TaskScheduler.Default).PipeTo(self);
     }
@@ -392,9 +460,9 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
                 return;
             }
 
-            // Anything but OK counts as a rejection: a PIN is never risked twice on a guess.
+            // Not OK. Whether it was a rejection is decided once the SIM's counter is read again.
             _step = 0;
-            _log.Error("{0}: the SIM rejected the PIN ({1})", _deviceId, r.Describe());
+            _pinAnswer = r;
             Become(ReadingRetriesAfterRejection);
             Send(PinRetryQueries[0], Timeouts.Command);
         }, countTimeouts: false);
@@ -413,6 +481,18 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
             }
 
             var left = retries?.Pin;
+            var answer = _pinAnswer!;
+            var definite = answer is { Outcome: AtOutcome.CmeError, ErrorCode: CmeErrors.IncorrectPassword or CmeErrors.SimPukRequired };
+            if (!definite && left is { } now && _verdict!.TriesBefore is { } before && now >= before)
+            {
+                // 27.007 +CME ERROR 14 (SIM busy) and the like: the SIM did not count the attempt. The verdict stays
+                // pending; the next session sees the same counter and may send the PIN then.
+                throw new ModemCommandException(
+                    $"the SIM answered {answer.Describe()} to the PIN without counting a try ({now} left); trying again later");
+            }
+
+            // A definite rejection, a counted try, or a counter that cannot be read: never risked again on a guess.
+            _log.Error("{0}: the SIM rejected the PIN ({1})", _deviceId, answer.Describe());
             var rejected = _verdict! with { State = PinAttemptState.Rejected, TriesAfter = left, At = _clock.GetUtcNow() };
             _verdict = rejected;
             var reason = left == 0
@@ -473,15 +553,19 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
     /// </summary>
     private void ResolvePendingAttempt()
     {
-        var (store, key, pin, now, log, device) = (_verdicts, _simKey, _profile.Pin, _clock.GetUtcNow(), _log, _deviceId);
+        var (store, keys, pin, now, log, device) = (_verdicts, _simKeys, _profile.Pin, _clock.GetUtcNow(), _log, _deviceId);
         _ = Task.Run(async () =>
         {
             try
             {
-                if (await store.FindAsync(key, CancellationToken.None).ConfigureAwait(false) is { State: PinAttemptState.Pending } pending
-                    && PinHash.Matches(pending.PinHash, pin))
+                foreach (var key in keys.All)
                 {
-                    await store.SaveAsync(key, pending with { State = PinAttemptState.Accepted, At = now }, CancellationToken.None).ConfigureAwait(false);
+                    if (await store.FindAsync(key, CancellationToken.None).ConfigureAwait(false) is { State: PinAttemptState.Pending } pending
+                        && (pending.IccidKey is null || pending.IccidKey == keys.IccidKey)
+                        && PinHash.Matches(pending.PinHash, pin))
+                    {
+                        await store.SaveAsync(key, pending with { State = PinAttemptState.Accepted, At = now }, CancellationToken.None).ConfigureAwait(false);
+                    }
                 }
             }
             catch (Exception e)
@@ -891,6 +975,19 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
         Context.Parent.Tell(new ModemSession.NetworkChanged(new NetworkState(_registration ?? _domains.Values.FirstOrDefault(), _signal, _operator, _technology)));
 
     private sealed record VerdictLoaded(PinVerdict? Verdict);
+
+    private sealed record AskAgain(string Command);
+
+    private sealed record EscapeStep(bool IsPlus)
+    {
+        public static readonly EscapeStep Plus = new(true);
+        public static readonly EscapeStep Hangup = new(false);
+    }
+
+    private sealed record BootWindowOver
+    {
+        public static readonly BootWindowOver Instance = new();
+    }
 
     private sealed record StoreFailed(Exception Cause);
 

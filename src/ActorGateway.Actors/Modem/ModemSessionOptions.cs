@@ -13,6 +13,12 @@ namespace ActorGateway.Actors.Modem;
 /// <param name="Facts">What was known before identification.</param>
 public sealed record ModemSessionOptions(IActorRef? DataPort, DeviceProfileRules Rules, DeviceFacts Facts)
 {
+    /// <summary>
+    /// False when the modem was reset with <c>AT+CFUN=1,1</c> too recently (its device remembers across sessions): the
+    /// session then fails the device instead of resetting again.
+    /// </summary>
+    public bool ModemResetAllowed { get; init; } = true;
+
     /// <summary>One port, no rules: the session as a static device has it.</summary>
     public static ModemSessionOptions None { get; } = new(null, DeviceProfileRules.None, new DeviceFacts());
 }

@@ -38,7 +38,7 @@ public sealed partial record GatewaySettings
     [
         "init", "apn", "pdp-type", "context-id", "number", "username", "password", "pin", "disable-pin-lock",
         "allow-last-pin-try", "baud", "flow-control", "modem-control-lines", "unsolicited", "timeouts", "redial",
-        "unresponsive-after", "ppp",
+        "unresponsive-after", "modem-reset-hold", "ppp",
     ];
 
     private static readonly string[] TopKeys =
@@ -102,6 +102,7 @@ public sealed partial record GatewaySettings
 
         var devices = new List<StaticDevice>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        var ports = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in root.ObjectList("static-devices"))
         {
             entry.RejectUnknown([.. ProfileKeys, "id", "port", "data-port", "profile"]);
@@ -137,6 +138,15 @@ public sealed partial record GatewaySettings
             if (dataPort is not null && !dataPort.StartsWith('/'))
             {
                 throw entry.Error("data-port", $"\"{dataPort}\" is not an absolute path");
+            }
+
+            // Two devices on one tty would each take the other's answers for their own.
+            foreach (var (key, path) in new[] { ("port", port), ("data-port", dataPort) })
+            {
+                if (path is not null && path != (key == "data-port" ? port : null) && !ports.TryAdd(path, id))
+                {
+                    throw entry.Error(key, $"\"{path}\" is already the port of device \"{ports[path]}\"");
+                }
             }
 
             devices.Add(new StaticDevice(id, port, ReadProfile(entry, baseProfile, baseProfile.Name))
@@ -262,7 +272,7 @@ public sealed partial record GatewaySettings
         var number = r.String("number", b.Number);
         if (!DialPattern().IsMatch(number))
         {
-            throw r.Error("number", $"\"{number}\" is not a dial string (digits, * # + , and W P T, e.g. *99#)");
+            throw r.Error("number", $"\"{number}\" is not a data dial string (digits, * # +, A-D, the V.250 modifiers , W P T ! @; no ';', which would make it a voice call), e.g. *99#");
         }
 
         var pin = r.String("pin", b.Pin);
@@ -314,18 +324,20 @@ public sealed partial record GatewaySettings
             Timeouts = r.Object("timeouts") is { } t ? ReadTimeouts(t, b.Timeouts) : b.Timeouts,
             Redial = r.Object("redial") is { } d ? ReadRedial(d, b.Redial) : b.Redial,
             UnresponsiveAfter = r.Int("unresponsive-after", b.UnresponsiveAfter, 1, 100),
+            ModemResetHold = r.Duration("modem-reset-hold", b.ModemResetHold),
             Ppp = r.Object("ppp") is { } p ? ReadPpp(p, b.Ppp) : b.Ppp,
         };
     }
 
     private static ModemTimeouts ReadTimeouts(ConfigReader r, ModemTimeouts b)
     {
-        r.RejectUnknown(["command", "probe", "probe-tries", "reset", "pin", "dial", "registration", "registration-poll", "handover"]);
+        r.RejectUnknown(["command", "probe", "probe-tries", "boot", "reset", "pin", "dial", "registration", "registration-poll", "handover"]);
         return new ModemTimeouts
         {
             Command = r.Duration("command", b.Command),
             Probe = r.Duration("probe", b.Probe),
             ProbeTries = r.Int("probe-tries", b.ProbeTries, 1, 100),
+            Boot = r.Duration("boot", b.Boot),
             Reset = r.Duration("reset", b.Reset),
             Pin = r.Duration("pin", b.Pin),
             Dial = r.Duration("dial", b.Dial),
@@ -384,7 +396,7 @@ public sealed partial record GatewaySettings
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
     private static partial Regex IdPattern();
 
-    [GeneratedRegex("^[0-9*#+A-Da-dPpTtWw,!@;]{1,40}$")]
+    [GeneratedRegex("^[0-9*#+A-Da-dPpTtWw,!@]{1,40}$")]
     private static partial Regex DialPattern();
 
     [GeneratedRegex("position (\\d+)")]

@@ -73,6 +73,12 @@ public sealed record ModemProfile
     /// <summary>Consecutive unanswered commands before the modem is reset with <c>AT+CFUN=1,1</c>.</summary>
     public int UnresponsiveAfter { get; init; } = 3;
 
+    /// <summary>
+    /// The least time between two <c>AT+CFUN=1,1</c> resets of one modem. Resetting hardware too eagerly breaks it
+    /// (vintage_net_mobile holds resets apart for the same reason); a modem that hangs again sooner is escalated.
+    /// </summary>
+    public TimeSpan ModemResetHold { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>pppd settings.</summary>
     public PppOptions Ppp { get; init; } = new();
 }
@@ -88,6 +94,12 @@ public sealed record ModemTimeouts
 
     /// <summary>How many <c>AT</c>s go unanswered before the modem counts as not answering.</summary>
     public int ProbeTries { get; init; } = 5;
+
+    /// <summary>
+    /// How long a modem may take to answer its first <c>AT</c> after its port appears: some boot for 20 s after
+    /// power-on (a brown-out restarts them too). It only counts as not answering after both this and <see cref="ProbeTries"/>.
+    /// </summary>
+    public TimeSpan Boot { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary><c>ATZ</c> and <c>AT+CFUN</c>: the modem resets.</summary>
     public TimeSpan Reset { get; init; } = TimeSpan.FromSeconds(10);

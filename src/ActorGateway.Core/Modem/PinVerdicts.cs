@@ -18,14 +18,74 @@ public enum PinAttemptState
 
 /// <summary>
 /// What is remembered of a PIN attempt, keyed by SIM: a salted hash of the PIN (never the PIN), the
-/// state, and the tries the SIM had left before and after.
+/// state, the tries the SIM had left before and after, and the key of the SIM's ICCID when it was known
+/// (null when the attempt happened while the ICCID could not be read).
 /// </summary>
 public sealed record PinVerdict(
     string PinHash,
     PinAttemptState State,
     int? TriesBefore,
     int? TriesAfter,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? IccidKey = null);
+
+/// <summary>
+/// The keys one SIM's verdict is kept under, and which kept verdicts apply to it. The ICCID names the SIM,
+/// but reading it can fail (a SIM busy just after a brown-out): a verdict is therefore also kept under the
+/// modem's IMEI and the device id, and one found there applies when it was written without an ICCID or
+/// with this one — never when it belongs to another SIM that was in the same modem.
+/// </summary>
+public sealed record SimVerdictKeys(string? IccidKey, IReadOnlyList<string> OtherKeys)
+{
+    /// <summary>The keys for a SIM with this ICCID (if read) in a modem with this IMEI (if read).</summary>
+    public static SimVerdictKeys For(string? iccid, string? imei, string deviceId)
+    {
+        var others = new List<string>();
+        if (imei is { Length: > 0 })
+        {
+            others.Add(PinHash.SimKey(null, imei, deviceId));
+        }
+
+        others.Add(PinHash.SimKey(null, null, deviceId));
+        return new SimVerdictKeys(iccid is { Length: > 0 } ? PinHash.SimKey(iccid, null, deviceId) : null, others);
+    }
+
+    /// <summary>Every key, the ICCID's first.</summary>
+    public IReadOnlyList<string> All => IccidKey is null ? OtherKeys : [IccidKey, .. OtherKeys];
+
+    /// <summary>The verdict as it is written under every key: stamped with the ICCID's key.</summary>
+    public PinVerdict Stamp(PinVerdict verdict) => verdict with { IccidKey = IccidKey };
+
+    /// <summary>
+    /// Of the verdicts found (by key), those that concern this SIM, and of them the strictest for
+    /// <paramref name="pin"/>: a rejection beats a pending attempt beats an acceptance. Null when none applies.
+    /// </summary>
+    public PinVerdict? Applicable(IReadOnlyDictionary<string, PinVerdict> found, string pin)
+    {
+        var candidates = new List<PinVerdict>();
+        if (IccidKey is not null && found.TryGetValue(IccidKey, out var byIccid))
+        {
+            candidates.Add(byIccid);
+        }
+
+        foreach (var key in OtherKeys)
+        {
+            if (found.TryGetValue(key, out var verdict) && (verdict.IccidKey is null || verdict.IccidKey == IccidKey))
+            {
+                candidates.Add(verdict);
+            }
+        }
+
+        var matching = candidates.Where(v => PinHash.Matches(v.PinHash, pin)).ToList();
+        return matching.OrderBy(v => v.State switch
+            {
+                PinAttemptState.Rejected => 0,
+                PinAttemptState.Pending => 1,
+                _ => 2,
+            }).FirstOrDefault()
+            ?? candidates.FirstOrDefault();
+    }
+}
 
 /// <summary>Keeps PIN verdicts across restarts and reboots (a brown-out must not burn a try per boot).</summary>
 public interface IPinVerdictStore

@@ -132,6 +132,12 @@ public sealed class ControlSocketServer(
                     return new ControlError(e.Message);
                 }
 
+                if (command.CanConnect)
+                {
+                    // A dial from outside would put the line in data mode behind the modem session's back.
+                    return new ControlError($"{command.ForLog} would start a data call; the gateway dials by itself (see actorgateway status)");
+                }
+
                 log.LogInformation("AT command for {Device} from the control socket: {Command}", request.Device, command.ForLog);
                 var answer = await actor.Ask<object>(new Gateway.SendAt(request.Device, command), timeout + TimeSpan.FromSeconds(2)).ConfigureAwait(false);
                 if (answer is not AtChannel.Response response)

@@ -161,10 +161,11 @@ public sealed class DeviceActorSpec : VirtualTimeSpec
     public void Device_should_escalate_when_the_modem_never_answers_and_close_its_port()
     {
         var (modem, path) = _sim.Add("nokia", NokiaC2_01.Profile, faults: new ModemFaults { Silent = true });
-        var device = StartDevice("nokia", path);
+        var device = StartDevice("nokia", path, new ModemProfile { Apn = "internet", Timeouts = new Core.Modem.ModemTimeouts { Boot = TimeSpan.FromSeconds(2) } });
         AwaitStatus(device, s => s.State == DeviceState.Probing);
 
-        // Virtual time runs until the device gives up: five ATs of 1 s each, with a quiet 300 ms between them.
+        // Virtual time runs until the device gives up: five tries of 1 s each (AT, AT, the escape sequence
+        // and ATH, AT, AT), with a quiet 300 ms after each timeout, once the 2 s boot window is over.
         AwaitCondition(() =>
         {
             Advance(TimeSpan.FromMilliseconds(100));
@@ -173,7 +174,8 @@ public sealed class DeviceActorSpec : VirtualTimeSpec
 
         var failure = Assert.IsType<ModemUnresponsiveException>(_parent.ExpectMsg<ChildFailed>().Cause);
         Assert.Contains("no answer to AT after 5 tries", failure.Message);
-        Assert.Equal(5, modem.CommandLog.Count(c => c.Line == "AT"));
+        Assert.Equal(4, modem.CommandLog.Count(c => c.Line == "AT"));
+        Assert.Equal(1, modem.CommandLog.Count(c => c.Line.EndsWith("ATH", StringComparison.Ordinal)));
         AwaitAssert(() => Assert.False(modem.AtPort.IsOpen)); // stopping the device closed its line
     }
 

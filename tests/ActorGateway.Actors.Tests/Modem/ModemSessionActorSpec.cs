@@ -190,6 +190,103 @@ public sealed class ModemSessionActorSpec : VirtualTimeSpec
     }
 
     [Fact]
+    public void ModemSession_should_not_resend_a_rejected_pin_when_the_iccid_could_not_be_read_the_first_time()
+    {
+        // First boot: the SIM is busy, every ICCID query fails, the PIN is rejected. The verdict is kept under
+        // the modem's IMEI too.
+        var first = StartSession(PinProfile);
+        ToIccid();
+        Answer("AT+CRSM=176,12258,0,0,10", CmeError(CmeErrors.SimBusy));
+        var identifying = first;
+        for (var retry = 0; retry < 5; retry++)
+        {
+            Settle(identifying);
+            Advance(TimeSpan.FromSeconds(1));
+            Answer("AT+CRSM=176,12258,0,0,10", CmeError(CmeErrors.SimBusy));
+        }
+
+        Answer("AT^ICCID?", new AtResponse(AtOutcome.Error, []));
+        Answer("AT+CCID", new AtResponse(AtOutcome.Error, []));
+        Answer("AT+ICCID", new AtResponse(AtOutcome.Error, []));
+        Answer("AT+QCCID", new AtResponse(AtOutcome.Error, []));
+        Ok("AT+CPIN?", "+CPIN: SIM PIN");
+        Ok("AT+CPINR=\"SIM PIN\"", "+CPINR: SIM PIN,3,3");
+        Answer($"AT+CPIN=\"{Pin}\"", CmeError(CmeErrors.IncorrectPassword));
+        Ok("AT+CPINR=\"SIM PIN\"", "+CPINR: SIM PIN,2,3");
+        _parent.FishForMessage<ModemSession.Halted>(_ => true);
+        Watch(first);
+        Sys.Stop(first);
+        ExpectTerminated(first);
+
+        // Second boot: the ICCID reads fine. The rejection kept under the IMEI (written without an ICCID) applies.
+        StartSession(PinProfile);
+        ToSimCheck();
+        Ok("AT+CPIN?", "+CPIN: SIM PIN");
+        Ok("AT+CPINR=\"SIM PIN\"", "+CPINR: SIM PIN,2,3");
+
+        var halted = _parent.FishForMessage<ModemSession.Halted>(_ => true);
+        Assert.StartsWith("PIN rejected, 2 tries left", halted.Reason);
+        _at.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void ModemSession_should_not_let_another_sims_rejection_in_the_same_modem_block_this_one()
+    {
+        // Another SIM (another ICCID) rejected this PIN in this modem; the verdict kept under the IMEI says so.
+        var other = SimVerdictKeys.For("89441000300000000001", Imei, DeviceId);
+        var rejection = other.Stamp(new PinVerdict(PinHash.Create(Pin), PinAttemptState.Rejected, 3, 2, Clock.GetUtcNow()));
+        foreach (var key in other.All)
+        {
+            _store.Put(key, rejection);
+        }
+
+        StartSession(PinProfile);
+        ToSimCheck();
+        Ok("AT+CPIN?", "+CPIN: SIM PIN");
+        Ok("AT+CPINR=\"SIM PIN\"", "+CPINR: SIM PIN,3,3");
+
+        Ok($"AT+CPIN=\"{Pin}\"");
+    }
+
+    [Fact]
+    public void ModemSession_should_keep_the_attempt_pending_when_the_sim_was_busy_and_did_not_count_it()
+    {
+        var first = StartSession(PinProfile);
+        ToSimCheck();
+        Ok("AT+CPIN?", "+CPIN: SIM PIN");
+        Ok("AT+CPINR=\"SIM PIN\"", "+CPINR: SIM PIN,3,3");
+        Answer($"AT+CPIN=\"{Pin}\"", CmeError(CmeErrors.SimBusy));
+        Ok("AT+CPINR=\"SIM PIN\"", "+CPINR: SIM PIN,3,3");
+
+        var failure = ExpectFailure<ModemCommandException>();
+        Assert.Contains("without counting a try", failure.Message);
+        Assert.Equal(PinAttemptState.Pending, _store[SimKey].Required().State);
+
+        // The next session sees the same counter: the attempt did not count, so the PIN may go out once more.
+        StartSession(PinProfile);
+        ToSimCheck();
+        Ok("AT+CPIN?", "+CPIN: SIM PIN");
+        Ok("AT+CPINR=\"SIM PIN\"", "+CPINR: SIM PIN,3,3");
+        Ok($"AT+CPIN=\"{Pin}\"");
+        _ = first;
+    }
+
+    [Fact]
+    public void ModemSession_should_count_a_busy_answer_that_cost_a_try_as_a_rejection()
+    {
+        StartSession(PinProfile);
+        ToSimCheck();
+        Ok("AT+CPIN?", "+CPIN: SIM PIN");
+        Ok("AT+CPINR=\"SIM PIN\"", "+CPINR: SIM PIN,3,3");
+        Answer($"AT+CPIN=\"{Pin}\"", new AtResponse(AtOutcome.Error, []));
+        Ok("AT+CPINR=\"SIM PIN\"", "+CPINR: SIM PIN,2,3");
+
+        var halted = _parent.FishForMessage<ModemSession.Halted>(_ => true);
+        Assert.StartsWith("PIN rejected, 2 tries left", halted.Reason);
+        Assert.Equal(PinAttemptState.Rejected, _store[SimKey].Required().State);
+    }
+
+    [Fact]
     public void ModemSession_should_halt_on_a_puk_locked_sim()
     {
         StartSession(PinProfile);
@@ -289,18 +386,70 @@ public sealed class ModemSessionActorSpec : VirtualTimeSpec
     }
 
     [Fact]
-    public void ModemSession_should_fail_when_the_port_never_answers_at()
+    public void ModemSession_should_not_reset_a_modem_again_within_the_hold_time()
     {
-        var profile = Profile with { Timeouts = new ModemTimeouts { ProbeTries = 4 } };
-        StartSession(profile);
-        for (var i = 0; i < 4; i++)
-        {
-            Answer("AT", AtResponse.Timeout([]));
-        }
+        // Its device remembers a reset less than modem-reset-hold ago (in an earlier session): no second one now.
+        StartSession(Profile with { UnresponsiveAfter = 2 }, ModemSessionOptions.None with { ModemResetAllowed = false });
+        Ok("AT");
+        Ok("ATZ");
+        Ok("ATQ0 V1 E1 S0=0 &C1 &D2 +FCLASS=0");
+        Ok("AT+CMEE=1");
+        Answer("AT+CGMI", AtResponse.Timeout([]));
+        Answer("AT+CGMI", AtResponse.Timeout([]));
 
         var failure = ExpectFailure<ModemUnresponsiveException>();
-        Assert.Contains("no answer to AT after 4 tries", failure.Message);
+        Assert.Contains("even after AT+CFUN=1,1", failure.Message);
+        _at.ExpectNoMsg(Quiet); // in particular, no AT+CFUN=1,1
+    }
+
+    [Fact]
+    public void ModemSession_should_fail_when_the_port_never_answers_at()
+    {
+        var profile = Profile with { Timeouts = new ModemTimeouts { ProbeTries = 4, Boot = TimeSpan.FromSeconds(10) } };
+        var session = StartSession(profile);
+        Answer("AT", AtResponse.Timeout([]));
+        Answer("AT", AtResponse.Timeout([]));
+        EscapeSequence(session);
+        Answer("ATH", AtResponse.Timeout([]));
+        Answer("AT", AtResponse.Timeout([]));
+
+        // Four tries are spent, but a modem may take `boot` to answer its first AT: probing goes on until then.
+        Answer("AT", AtResponse.Timeout([]));
+        Assert.DoesNotContain(_parent.ReceiveWhile(Quiet, m => m), m => m is ChildFailed);
+        Settle(session);
+        Advance(TimeSpan.FromSeconds(10));
+        Answer("AT", AtResponse.Timeout([]));
+
+        var failure = ExpectFailure<ModemUnresponsiveException>();
+        Assert.Contains("no answer to AT after 6 tries", failure.Message);
         _at.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void ModemSession_should_bring_a_modem_left_in_data_mode_back_with_the_escape_sequence()
+    {
+        var session = StartSession(Profile);
+        Answer("AT", AtResponse.Timeout([]));
+        Answer("AT", AtResponse.Timeout([]));
+
+        EscapeSequence(session);
+        Ok("ATH");
+
+        Ok("ATZ");
+        _parent.FishForMessage<ModemSession.Progress>(p => p.Phase == ModemPhase.Initialising);
+    }
+
+    /// <summary>V.250: a guard time, "+++" alone (no CR), a guard time; then the session sends ATH.</summary>
+    private void EscapeSequence(IActorRef session)
+    {
+        Settle(session);
+        Advance(TimeSpan.FromMilliseconds(1099));
+        _at.ExpectNoMsg(Quiet);
+        Advance(TimeSpan.FromMilliseconds(1));
+        var raw = _at.ExpectMsg<AtChannel.SendRaw>();
+        Assert.Equal("+++"u8.ToArray(), raw.Bytes);
+        Settle(session);
+        Advance(TimeSpan.FromMilliseconds(1100));
     }
 
     [Fact]
@@ -412,9 +561,10 @@ public sealed class ModemSessionActorSpec : VirtualTimeSpec
 
     private static string SimKey => PinHash.SimKey(Iccid, Imei, DeviceId);
 
-    private IActorRef StartSession(ModemProfile profile)
+    private IActorRef StartSession(ModemProfile profile, ModemSessionOptions? options = null)
     {
-        Sys.ActorOf(ForwardingParent.Props(ModemSessionActor.Props(DeviceId, profile, _at.Ref, _store, Clock), _parent.Ref, "session"));
+        Sys.ActorOf(ForwardingParent.Props(
+            ModemSessionActor.Props(DeviceId, profile, _at.Ref, _store, Clock, options ?? ModemSessionOptions.None), _parent.Ref, "session"));
         var session = _parent.ExpectMsg<ChildStarted>().Child;
         _at.ExpectMsg<AtChannel.Subscribe>(s => s.Subscriber.Equals(session));
         session.Tell(new AtChannel.Ready("/dev/ttyUSB0"));
@@ -424,6 +574,13 @@ public sealed class ModemSessionActorSpec : VirtualTimeSpec
     /// <summary>Probe, init and identity, up to the SIM check.</summary>
     private void ToSimCheck()
     {
+        ToIccid();
+        Ok("AT+CRSM=176,12258,0,0,10", $"+CRSM: 144,0,\"{EfIccid(Iccid)}\"");
+    }
+
+    /// <summary>Probe, init and identity up to the ICCID query.</summary>
+    private void ToIccid()
+    {
         Ok("AT");
         Ok("ATZ");
         Ok("ATQ0 V1 E1 S0=0 &C1 &D2 +FCLASS=0");
@@ -432,7 +589,6 @@ public sealed class ModemSessionActorSpec : VirtualTimeSpec
         Ok("AT+CGMM", "E367");
         Ok("AT+CGMR", "21.157.01.00.00");
         Ok("AT+CGSN", Imei);
-        Ok("AT+CRSM=176,12258,0,0,10", $"+CRSM: 144,0,\"{EfIccid(Iccid)}\"");
     }
 
     private void RegisteredRound(bool withCopsFormat)

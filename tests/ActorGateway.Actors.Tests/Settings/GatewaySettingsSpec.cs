@@ -167,6 +167,31 @@ public sealed class GatewaySettingsSpec
         Assert.Contains("\"dongle\" is used by another device", e.Problem);
     }
 
+    [Theory]
+    [InlineData("{ id = \"b\", port = \"/dev/ttyUSB0\" }", "actorgateway.static-devices[1].port")]
+    [InlineData("{ id = \"b\", port = \"/dev/ttyUSB2\", data-port = \"/dev/ttyUSB0\" }", "actorgateway.static-devices[1].data-port")]
+    public void Two_devices_on_one_port_should_be_an_error_naming_the_other(string second, string key)
+    {
+        var e = Assert.Throws<GatewayConfigException>(() => GatewaySettings.Parse($$"""
+            actorgateway.static-devices = [
+              { id = "a", port = "/dev/ttyUSB0" }
+              {{second}}
+            ]
+            """, Source));
+
+        Assert.Equal(key, e.Key);
+        Assert.Contains("already the port of device \"a\"", e.Problem);
+    }
+
+    [Fact]
+    public void A_voice_dial_string_should_be_refused()
+    {
+        var e = Assert.Throws<GatewayConfigException>(() => GatewaySettings.Parse("actorgateway.defaults.number = \"*99#;\"", Source));
+
+        Assert.Equal("actorgateway.defaults.number", e.Key);
+        Assert.Contains("voice call", e.Problem);
+    }
+
     [Fact]
     public void A_missing_port_should_be_an_error_naming_the_port_key()
     {

@@ -98,6 +98,41 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_should_exit_2_when_the_state_directory_is_not_writable()
+    {
+        var path = WriteConfig("""
+            actorgateway.state-directory = "/proc/actorgateway-state"
+            """);
+
+        var (code, _, err) = await RunAsync("run", "--config", path);
+
+        Assert.Equal(2, code);
+        Assert.Contains("actorgateway.state-directory: /proc/actorgateway-state is not writable", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_should_refuse_to_start_beside_a_running_gateway()
+    {
+        var run = _dir.File("run");
+        var path = WriteConfig($$"""
+            actorgateway {
+              control-socket = "{{_dir.File("control.sock")}}"
+              state-directory = "{{_dir.File("state")}}"
+              runtime-directory = "{{run}}"
+              usb.enabled = off
+            }
+            """);
+        Directory.CreateDirectory(run);
+        // What the first gateway holds while it runs (an exclusive flock, as .NET takes for FileShare.None).
+        using var first = new FileStream(Path.Combine(run, "actorgateway.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+        var (code, _, err) = await RunAsync("run", "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("another gateway is running", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_should_say_when_no_gateway_runs()
     {
         var (code, _, err) = await RunAsync("status", "--socket", _dir.File("none.sock"));
@@ -133,6 +168,11 @@ public sealed class CliTests : IDisposable
         (code, stdout, err) = await RunAsync("at", "nokia", "AT+NOSUCH", "--socket", socket);
         Assert.Equal(1, code);
         Assert.Contains("ERROR", stdout, StringComparison.Ordinal);
+
+        (code, _, err) = await RunAsync("at", "nokia", "ATD*99#", "--socket", socket);
+        Assert.Equal(1, code);
+        Assert.Contains("the gateway dials by itself", err, StringComparison.Ordinal);
+        Assert.DoesNotContain(nokia.CommandLog, e => e.Line.StartsWith("ATD", StringComparison.Ordinal));
 
         (code, stdout, err) = await RunAsync("at", "phone", "AT", "--socket", socket);
         Assert.Equal(1, code);

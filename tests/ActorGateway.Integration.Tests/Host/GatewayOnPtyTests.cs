@@ -26,7 +26,7 @@ public sealed class GatewayOnPtyTests : IDisposable
           defaults {
             modem-control-lines = off
             redial { min-backoff = 1s, max-backoff = 2s }
-            timeouts { probe = 300ms, probe-tries = 2, registration-poll = 200ms }
+            timeouts { probe = 300ms, probe-tries = 2, boot = 1s, registration-poll = 200ms }
             {{extra}}
           }
           static-devices = [ {{devices}} ]
@@ -194,7 +194,7 @@ public sealed class GatewayOnPtyTests : IDisposable
         await using var gateway = await RunningGateway.StartAsync(Config(
             $$"""{ id = "nokia", port = "{{ptys.PathOf(nokia.AtPort)}}", profile = "nokia-c2-01" }"""));
 
-        await gateway.WaitForAsync("nokia", _ => gateway.Log.Messages.Count(m => m.Contains("no answer to AT after 2 tries", StringComparison.Ordinal)) >= 2,
+        await gateway.WaitForAsync("nokia", _ => gateway.Log.Messages.Count(m => m.Contains("no answer to AT after", StringComparison.Ordinal)) >= 2,
             Within, "two unanswered probes, the device recreated in between");
 
         // It answers again: the recreated device carries on by itself.
