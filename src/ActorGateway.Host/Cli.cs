@@ -156,7 +156,8 @@ public static class Cli
                 processes,
                 new FilePinVerdictStore(l.Settings.StateDirectory),
                 TimeProvider.System,
-                l.Settings.RuntimeDirectory);
+                l.Settings.RuntimeDirectory,
+                new StalePppdReaper());
             var discovery = usb.Enabled ? UsbDiscoverySetup.ForLinux(usb, processes) : null;
             using var host = GatewayHost.Build(l.Settings, deps, logger, level, discovery);
             await host.RunAsync(cancellationToken).ConfigureAwait(false);

@@ -55,7 +55,7 @@ public sealed class AtChannelActor : ReceiveActor, IWithTimers, IWithStash
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(
         e =>
         {
-            _log.Warning("Serial line {0} failed ({1}); escalating to the device", _options.Path, e.Message);
+            _log.Warning("Serial line {Port} failed ({Error}); escalating to the device", _options.Path, e.Message);
             return Directive.Escalate;
         },
         false);
@@ -80,7 +80,7 @@ public sealed class AtChannelActor : ReceiveActor, IWithTimers, IWithStash
         {
             var id = ++_nextId;
             _waiting[id] = Sender;
-            _log.Debug("{0} <- {1}", _options.Path, m.Command.ForLog);
+            _log.Debug("{Port} <- {Command}", _options.Path, m.Command.ForLog);
             Carry(_chat.Submit(id, m.Command));
         });
         Receive<SerialPort.Received>(m => Carry(_chat.Receive(m.Bytes)));
@@ -91,7 +91,7 @@ public sealed class AtChannelActor : ReceiveActor, IWithTimers, IWithStash
         Receive<AtChannel.ReleaseForHandover>(_ => _port.Forward(SerialPort.ReleaseForHandover.Instance));
         Receive<AtChannel.SendRaw>(m =>
         {
-            _log.Debug("{0} <- raw {1} bytes", _options.Path, m.Bytes.Length);
+            _log.Debug("{Port} <- raw {Bytes} bytes", _options.Path, m.Bytes.Length);
             _port.Tell(new SerialPort.Write(m.Bytes));
         });
     }
@@ -144,7 +144,7 @@ public sealed class AtChannelActor : ReceiveActor, IWithTimers, IWithStash
 
                     break;
                 case AtAction.Unsolicited u:
-                    _log.Debug("{0} URC {1}", _options.Path, u.Line);
+                    _log.Debug("{Port} URC {Line}", _options.Path, u.Line);
                     foreach (var subscriber in _subscribers)
                     {
                         subscriber.Tell(new AtChannel.Unsolicited(u.Line, u.SecondLine));
@@ -152,13 +152,13 @@ public sealed class AtChannelActor : ReceiveActor, IWithTimers, IWithStash
 
                     break;
                 case AtAction.Stray s:
-                    _log.Debug("{0} stray line ignored: {1}", _options.Path, Redaction.Command(s.Line));
+                    _log.Debug("{Port} stray line ignored: {Command}", _options.Path, Redaction.Command(s.Line));
                     break;
                 case AtAction.Garbage g:
-                    _log.Debug("{0} garbage ignored: {1}", _options.Path, Redaction.Command(g.Line.Length > 80 ? g.Line[..80] + "…" : g.Line));
+                    _log.Debug("{Port} garbage ignored: {Command}", _options.Path, Redaction.Command(g.Line.Length > 80 ? g.Line[..80] + "…" : g.Line));
                     break;
                 case AtAction.EnteredDataMode d:
-                    _log.Info("{0} is in data mode", _options.Path);
+                    _log.Info("{Port} is in data mode", _options.Path);
                     Become(DataMode);
                     Context.Parent.Tell(new AtChannel.DataMode(d.Remainder));
                     break;
@@ -174,7 +174,7 @@ public sealed class AtChannelActor : ReceiveActor, IWithTimers, IWithStash
         }
 
         var lines = c.Response.Lines.Select(l => Redaction.Command(Redaction.ResponseLine(c.Command.Text, l)));
-        _log.Debug("{0} -> {1}: {2}{3}", _options.Path, c.Command.ForLog, string.Join(" | ", lines), c.Response.Lines.Count > 0 ? " | " + c.Response.Describe() : c.Response.Describe());
+        _log.Debug("{Port} -> {Command}: {Lines}{Result}", _options.Path, c.Command.ForLog, string.Join(" | ", lines), c.Response.Lines.Count > 0 ? " | " + c.Response.Describe() : c.Response.Describe());
     }
 
     private sealed record CommandTimedOut(long Id);

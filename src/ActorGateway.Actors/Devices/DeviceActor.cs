@@ -77,7 +77,39 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     public static Props Props(StaticDevice device, DeviceDependencies deps, DeviceHistory history) =>
         Akka.Actor.Props.Create(() => new DeviceActor(device, deps, history));
 
-    protected override void PreStart() => StartSession();
+    protected override void PreStart()
+    {
+        if (_deps.StalePppd is not { } reaper)
+        {
+            StartSession();
+            return;
+        }
+
+        // A pppd an earlier run could not stop still holds the tty (and its lock): end it before opening anything.
+        SetState(DeviceState.Starting, "looking for a pppd an earlier run left behind");
+        reaper.ReapAsync($"ag-{_device.Id}", CancellationToken.None).ContinueWith(
+            t => new Reaped(t.IsCompletedSuccessfully ? t.Result : null, t.Exception?.GetBaseException().Message),
+            TaskScheduler.Default).PipeTo(Self);
+        Become(Reaping);
+    }
+
+    private void Reaping()
+    {
+        ReceiveAlways();
+        Receive<Reaped>(m =>
+        {
+            if (m.Pid is { } pid)
+            {
+                _log.Warning("{DeviceId}: ended pppd {Pid}, left running on this device's link by an earlier run of the gateway", _device.Id, pid);
+            }
+            else if (m.Error is { } error)
+            {
+                _log.Warning("{DeviceId}: could not look for a leftover pppd: {Error}", _device.Id, error);
+            }
+
+            StartSession();
+        });
+    }
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decide, false);
 
@@ -90,27 +122,27 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
             case ModemUnresponsiveException:
                 // Whoever owns the hardware (USB discovery) may reset it; the device itself is recreated either way.
                 Context.System.EventStream.Publish(new DeviceEvents.ModemUnresponsive(_device.Id, e.Message));
-                _log.Error("{0}: {1}; the device is recreated", _device.Id, e.Message);
+                _log.Error("{DeviceId}: {Error}; the device is recreated", _device.Id, e.Message);
                 return Directive.Escalate;
             case SerialPortException:
-                _log.Warning("{0}: {1}; ending the session", _device.Id, e.Message);
+                _log.Warning("{DeviceId}: {Error}; ending the session", _device.Id, e.Message);
                 return Directive.Stop;
             case PppdExitedException exit when PppdExit.NeedsOutsideChange(exit.ExitCode):
                 SayOnce($"pppd-{exit.ExitCode}", $"{_device.Id}: pppd cannot carry the call: {PppdExit.Describe(exit.ExitCode)}. " +
                     "The gateway retries with growing pauses and says this only once." + LastLines(exit));
                 return Directive.Stop;
             case PppdExitedException exit:
-                _log.Warning("{0}: the call ended: {1}{2}", _device.Id, PppdExit.Describe(exit.ExitCode), LastLines(exit));
+                _log.Warning("{DeviceId}: the call ended: {Exit}{LastLines}", _device.Id, PppdExit.Describe(exit.ExitCode), LastLines(exit));
                 return Directive.Stop;
             case PppdStartException:
                 // Dialling again would only place calls nobody carries: wait for someone to install pppd.
-                _log.Error("{0}: {1}; no more calls until pppd can be started (install it: apt-get install ppp)", _device.Id, e.Message);
+                _log.Error("{DeviceId}: {Error}; no more calls until pppd can be started (install it: apt-get install ppp)", _device.Id, e.Message);
                 return Directive.Stop;
             case PppSessionException or ModemSessionException:
-                _log.Warning("{0}: {1}; ending the session", _device.Id, e.Message);
+                _log.Warning("{DeviceId}: {Error}; ending the session", _device.Id, e.Message);
                 return Directive.Stop;
             default:
-                _log.Error(e, "{0}: unexpected failure; ending the session", _device.Id);
+                _log.Error(e, "{DeviceId}: unexpected failure; ending the session", _device.Id);
                 return Directive.Stop;
         }
     }
@@ -167,7 +199,7 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
             if (_status.State is not (DeviceState.Dialing or DeviceState.HandingOver or DeviceState.Online))
             {
                 _lastFailure = new ModemCommandException("the AT line went into data mode outside a dial (an ATD sent from outside?)");
-                _log.Warning("{0}: {1}; ending the session (closing the port hangs the call up)", _device.Id, _lastFailure.Message);
+                _log.Warning("{DeviceId}: {LastFailure}; ending the session (closing the port hangs the call up)", _device.Id, _lastFailure.Message);
                 Failed(_lastFailure.Message);
                 EndSession(halt: null);
             }
@@ -198,7 +230,7 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
             _redial = next;
             Failed($"dial failed: {m.Result.Describe()}");
             SetState(DeviceState.WaitingToRedial, $"dialling again in {Format(delay)}");
-            _log.Info("{0}: dialling again in {1}", _device.Id, Format(delay));
+            _log.Info("{DeviceId}: dialling again in {Delay}", _device.Id, Format(delay));
             Sender.Tell(new ModemSession.RedialIn(delay));
         });
         Receive<ModemSession.Connected>(_ =>
@@ -317,7 +349,7 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         }
 
         SetState(DeviceState.Retrying, $"next try in {Format(delay)}");
-        _log.Info("{0}: session ended; next try in {1}", _device.Id, Format(delay));
+        _log.Info("{DeviceId}: session ended; next try in {Delay}", _device.Id, Format(delay));
         Timers.StartSingleTimer(RetryTimer, Retry.Instance, delay);
         Become(WaitingToRetry);
     }
@@ -449,6 +481,8 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         ModemPhase.Connected => DeviceState.HandingOver,
         _ => DeviceState.Starting,
     };
+
+    private sealed record Reaped(int? Pid, string? Error);
 
     private sealed record Retry
     {

@@ -12,9 +12,11 @@ namespace ActorGateway.Actors.Devices;
 /// <param name="PinVerdicts">Remembers PIN attempts across reboots.</param>
 /// <param name="Clock">Wall-clock time for status and verdicts (timers use the actor scheduler).</param>
 /// <param name="RuntimeDirectory">Where pppd's private credentials file goes.</param>
+/// <param name="StalePppd">Ends a pppd an earlier run left behind on the device's link, before a session starts; null: none.</param>
 public sealed record DeviceDependencies(
     ISerialPortOpener Ports,
     IProcessRunner Processes,
     IPinVerdictStore PinVerdicts,
     TimeProvider Clock,
-    string RuntimeDirectory);
+    string RuntimeDirectory,
+    IStalePppdReaper? StalePppd = null);

@@ -79,7 +79,7 @@ public sealed class GatewaySupervisor : ReceiveActor
         foreach (var device in _settings.StaticDevices)
         {
             Start(device, $"device-{device.Id}");
-            _log.Info("Device {0} on {1} (profile {2})", device.Id, device.Port, device.Profile.Name);
+            _log.Info("Device {DeviceId} on {Port} (profile {Name})", device.Id, device.Port, device.Profile.Name);
         }
 
         if (_devices.Count == 0)
@@ -108,7 +108,7 @@ public sealed class GatewaySupervisor : ReceiveActor
                 e =>
                 {
                     history.DeviceRecreated(e.Message, clock.GetUtcNow());
-                    log.Warning("Device {0} failed ({1}); recreating it after a backoff of {2} to {3} (time {4})",
+                    log.Warning("Device {DeviceId} failed ({Error}); recreating it after a backoff of {MinBackoff} to {MaxBackoff} (time {Recreated})",
                         id, e.Message, restart.MinBackoff, restart.MaxBackoff, history.Recreated);
                     return Directive.Restart;
                 },
@@ -121,7 +121,7 @@ public sealed class GatewaySupervisor : ReceiveActor
     {
         if (_devices.ContainsKey(device.Id))
         {
-            _log.Warning("Device {0} is not added: the id is taken", device.Id);
+            _log.Warning("Device {DeviceId} is not added: the id is taken", device.Id);
             Sender.Tell(new Gateway.DeviceNotAdded(device.Id, $"the id \"{device.Id}\" is taken"));
             return;
         }
@@ -129,7 +129,7 @@ public sealed class GatewaySupervisor : ReceiveActor
         _dead.Remove(device.Id);
         // A fresh name each time: the previous actor of the same device may still be stopping.
         Start(device, $"device-{device.Id}-{++_generation}");
-        _log.Info("Device {0} added on {1}{2} (profile {3})", device.Id, device.Port,
+        _log.Info("Device {DeviceId} added on {Port}{DataPort} (profile {Profile})", device.Id, device.Port,
             device.DataPort is { } data ? $", data on {data}" : string.Empty, device.Profile.Name);
         Sender.Tell(new Gateway.DeviceAdded(device.Id));
     }
@@ -161,7 +161,7 @@ public sealed class GatewaySupervisor : ReceiveActor
             return;
         }
 
-        _log.Info("Device {0} removed: {1}", id, reason);
+        _log.Info("Device {DeviceId} removed: {Reason}", id, reason);
         _removing[Context.Watch(device.Actor)] = (id, Sender);
         Context.Stop(device.Actor);
     }

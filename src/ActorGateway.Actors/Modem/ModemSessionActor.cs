@@ -146,7 +146,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
         {
             if (step == EscapeStep.Plus)
             {
-                _log.Info("{0}: no answer to AT; trying the escape sequence +++ in case the modem is still in data mode", _deviceId);
+                _log.Info("{DeviceId}: no answer to AT; trying the escape sequence +++ in case the modem is still in data mode", _deviceId);
                 _at.Tell(new AtChannel.SendRaw("+++"u8.ToArray()));
                 Timers.StartSingleTimer(PhaseTimer, EscapeStep.Hangup, EscapeGuard);
             }
@@ -195,7 +195,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
             {
                 // wvdial gives up here; a modem that refuses one option of the init line (+FCLASS on an
                 // LTE module) usually dials fine, so say it and go on.
-                _log.Warning("{0}: init command {1} answered {2}; going on", _deviceId, _profile.Init[_step], r.Describe());
+                _log.Warning("{DeviceId}: init command {Step} answered {Answer}; going on", _deviceId, _profile.Init[_step], r.Describe());
             }
 
             _step++;
@@ -268,7 +268,11 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
     private void Identified()
     {
         var identity = new ModemIdentity(_manufacturer, _model, _revision, _imei, _iccid);
-        _log.Info("{0}: {1} {2} (revision {3}), IMEI {4}, SIM {5}", _deviceId, _manufacturer ?? "?", _model ?? "?",
+        // Phones often repeat the maker in the model ("Nokia" / "Nokia C2-01"): say it once.
+        var modem = _model is { } model && _manufacturer is { } maker && !model.StartsWith(maker, StringComparison.OrdinalIgnoreCase)
+            ? $"{maker} {model}"
+            : _model ?? _manufacturer ?? "unknown modem";
+        _log.Info("{DeviceId}: {Modem} (revision {Revision}), IMEI {Imei}, SIM {Iccid}", _deviceId, modem,
             _revision ?? "?", _imei ?? "unknown", _iccid is null ? "ICCID unknown" : $"ICCID {_iccid}");
         Context.Parent.Tell(new ModemSession.Identified(identity));
         _simKeys = SimVerdictKeys.For(_iccid, _imei, _deviceId);
@@ -288,7 +292,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _log.Info("{0}: {1} matches ({2}); its profile applies from the SIM step on", _deviceId, rule.Name, rule.Match.Describe());
+        _log.Info("{DeviceId}: {Name} matches ({Match}); its profile applies from the SIM step on", _deviceId, rule.Name, rule.Match.Describe());
         _profile = rule.Profile;
         Context.Parent.Tell(new ModemSession.ProfileChosen(rule.Profile, rule.Name));
     }
@@ -430,7 +434,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
     {
         Receive<SendPinAfterSave>(_ =>
         {
-            _log.Info("{0}: the SIM asks for its PIN{1}; sending the configured PIN once", _deviceId, PinPolicy.TriesText(_retries?.Pin));
+            _log.Info("{DeviceId}: the SIM asks for its PIN{TriesText}; sending the configured PIN once", _deviceId, PinPolicy.TriesText(_retries?.Pin));
             _pinSentNow = true;
             Become(SendingPin);
             Send(new AtCommand($"AT+CPIN=\"{_profile.Pin}\"", Timeouts.Pin, isSensitive: true));
@@ -454,7 +458,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
 
             if (r.IsOk)
             {
-                _log.Info("{0}: PIN accepted", _deviceId);
+                _log.Info("{DeviceId}: PIN accepted", _deviceId);
                 _verdict = _verdict! with { State = PinAttemptState.Accepted, At = _clock.GetUtcNow() };
                 Save(_verdict, then: ContinueAfterSave.Instance);
                 return;
@@ -492,7 +496,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
             }
 
             // A definite rejection, a counted try, or a counter that cannot be read: never risked again on a guess.
-            _log.Error("{0}: the SIM rejected the PIN ({1})", _deviceId, answer.Describe());
+            _log.Error("{DeviceId}: the SIM rejected the PIN ({Answer})", _deviceId, answer.Describe());
             var rejected = _verdict! with { State = PinAttemptState.Rejected, TriesAfter = left, At = _clock.GetUtcNow() };
             _verdict = rejected;
             var reason = left == 0
@@ -570,7 +574,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
             }
             catch (Exception e)
             {
-                log.Warning("{0}: could not record that the pending PIN attempt was accepted: {1}", device, e.Message);
+                log.Warning("{Device}: could not record that the pending PIN attempt was accepted: {Error}", device, e.Message);
             }
         });
     }
@@ -581,11 +585,11 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
         {
             if (r.IsOk)
             {
-                _log.Info("{0}: SIM PIN lock disabled (AT+CLCK=\"SC\",0): the SIM will not ask for it again", _deviceId);
+                _log.Info("{DeviceId}: SIM PIN lock disabled (AT+CLCK=\"SC\",0): the SIM will not ask for it again", _deviceId);
             }
             else
             {
-                _log.Warning("{0}: disabling the SIM PIN lock failed ({1}); not retried", _deviceId, r.Describe());
+                _log.Warning("{DeviceId}: disabling the SIM PIN lock failed ({Answer}); not retried", _deviceId, r.Describe());
             }
 
             StartRegistration();
@@ -699,7 +703,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
         if (_registration?.IsRegistered == true)
         {
             Timers.Cancel(DeadlineTimer);
-            _log.Info("{0}: registered ({1}) on {2}, {3}, signal {4}", _deviceId, _registration.IsRoaming ? "roaming" : "home",
+            _log.Info("{DeviceId}: registered ({Roaming}) on {Operator}, {Technology}, signal {Signal}", _deviceId, _registration.IsRoaming ? "roaming" : "home",
                 _operator ?? "unknown operator", _technology ?? "unknown technology",
                 _signal?.Dbm is { } dbm ? $"{dbm} dBm" : "unknown");
             StartContext();
@@ -708,7 +712,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
 
         if (_registration?.State == RegistrationState.Denied)
         {
-            _log.Warning("{0}: the network denies registration; still asking", _deviceId);
+            _log.Warning("{DeviceId}: the network denies registration; still asking", _deviceId);
         }
 
         Timers.StartSingleTimer(PhaseTimer, PollAgain.Instance, Timeouts.RegistrationPoll);
@@ -791,7 +795,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
             }
             else if (!r.IsOk)
             {
-                _log.Warning("{0}: init command {1} on the data port answered {2}; going on", _deviceId, _profile.Init[_step], r.Describe());
+                _log.Warning("{DeviceId}: init command {Step} on the data port answered {Answer}; going on", _deviceId, _profile.Init[_step], r.Describe());
             }
 
             if (++_step < _profile.Init.Count)
@@ -821,7 +825,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
             switch (r.Outcome)
             {
                 case AtOutcome.Connect:
-                    _log.Info("{0}: CONNECT{1}", _deviceId, r.Detail is { Length: > 0 } d ? " " + d : string.Empty);
+                    _log.Info("{DeviceId}: CONNECT{Detail}", _deviceId, r.Detail is { Length: > 0 } d ? " " + d : string.Empty);
                     EnterPhase(ModemPhase.Connected);
                     Become(Connected);
                     Context.Parent.Tell(new ModemSession.Connected(r.Detail));
@@ -829,7 +833,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
                 case AtOutcome.Timeout:
                     throw new DialTimeoutException($"no answer to ATD{_profile.Number} within {Timeouts.Dial}");
                 default:
-                    _log.Warning("{0}: dial failed: {1}", _deviceId, r.Describe());
+                    _log.Warning("{DeviceId}: dial failed: {Answer}", _deviceId, r.Describe());
                     EnterPhase(ModemPhase.WaitingToRedial, r.Describe());
                     Become(WaitingToRedial);
                     Context.Parent.Tell(new ModemSession.DialFailed(r));
@@ -858,7 +862,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
     {
         _resetTried = true;
         _consecutiveTimeouts = 0;
-        _log.Warning("{0}: {1} commands in a row unanswered; resetting the modem with AT+CFUN=1,1", _deviceId, _profile.UnresponsiveAfter);
+        _log.Warning("{DeviceId}: {UnresponsiveAfter} commands in a row unanswered; resetting the modem with AT+CFUN=1,1", _deviceId, _profile.UnresponsiveAfter);
         EnterPhase(ModemPhase.ResettingModem);
         Timers.Cancel(DeadlineTimer);
         Become(ResettingModemPhase);
@@ -876,7 +880,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
 
     private void Halt(string reason)
     {
-        _log.Error("{0}: stopped: {1}", _deviceId, reason);
+        _log.Error("{DeviceId}: stopped: {Reason}", _deviceId, reason);
         Timers.CancelAll();
         Become(Connected);
         Context.Parent.Tell(new ModemSession.Halted(reason));
@@ -912,7 +916,7 @@ public sealed class ModemSessionActor : ReceiveActor, IWithTimers
             {
                 if (++_consecutiveTimeouts < _profile.UnresponsiveAfter)
                 {
-                    _log.Warning("{0}: no answer to {1}; asking again", _deviceId, m.Command.ForLog);
+                    _log.Warning("{DeviceId}: no answer to {Command}; asking again", _deviceId, m.Command.ForLog);
                     Send(m.Command);
                     return;
                 }

@@ -55,7 +55,7 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
     {
         var files = _command.SecretsFile is { } path ? new[] { new PrivateFile(path, _command.SecretsContent!) } : [];
         var spec = new ProcessSpec(_command.Program, _command.Arguments, files);
-        _log.Info("{0}: starting {1}", _deviceId, spec);
+        _log.Info("{DeviceId}: starting {Spec}", _deviceId, spec);
         var self = Self;
         Task<IRunningProcess> start;
         try
@@ -108,7 +108,7 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
         {
             if (!process.Exited.IsCompleted)
             {
-                _log.Info("{0}: stopping pppd (pid {1})", _deviceId, process.Id);
+                _log.Info("{DeviceId}: stopping pppd (pid {Pid})", _deviceId, process.Id);
             }
 
             End(process, _clock);
@@ -142,7 +142,7 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
     {
         Receive<Started>(m =>
         {
-            _log.Info("{0}: pppd started (pid {1}) on {2}", _deviceId, m.Process.Id, _tty);
+            _log.Info("{DeviceId}: pppd started (pid {Pid}) on {Tty}", _deviceId, m.Process.Id, _tty);
             Follow(m.Process);
             Timers.StartPeriodicTimer(HoldTimer, CheckHold.Instance, HoldPoll);
             Timers.StartSingleTimer(HandoverTimer, HandoverDeadline.Instance, _handoverTimeout);
@@ -159,7 +159,7 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
             {
                 Timers.Cancel(HoldTimer);
                 Timers.Cancel(HandoverTimer);
-                _log.Info("{0}: pppd holds {1}; the gateway lets go of it", _deviceId, _tty);
+                _log.Info("{DeviceId}: pppd holds {Tty}; the gateway lets go of it", _deviceId, _tty);
                 Context.Parent.Tell(new PppSession.HoldsLine(_tty));
                 Become(Running);
             }
@@ -185,7 +185,7 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
                 _lastLines.Dequeue();
             }
 
-            _log.Debug("{0}: pppd: {1}", _deviceId, m.Line);
+            _log.Debug("{DeviceId}: pppd: {Line}", _deviceId, m.Line);
             if (PppdOutput.Apply(_link, m.Line) is { } link && link != _link)
             {
                 var wasUp = _link.IsUp;
@@ -193,7 +193,7 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
                 if (link.IsUp && !wasUp)
                 {
                     _upSince = _clock.GetUtcNow();
-                    _log.Info("{0}: link up on {1}: local {2}, remote {3}", _deviceId, link.Interface ?? "ppp", link.LocalAddress, link.RemoteAddress);
+                    _log.Info("{DeviceId}: link up on {Interface}: local {LocalAddress}, remote {RemoteAddress}", _deviceId, link.Interface ?? "ppp", link.LocalAddress, link.RemoteAddress);
                 }
 
                 Context.Parent.Tell(new PppSession.LinkChanged(link));

@@ -86,7 +86,7 @@ public sealed class SerialPortActor : ReceiveActor, IWithStash
         {
             // Closing a tty is quick; it must happen here so that no path through a stop leaves it open.
             connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            _log.Debug("Closed {0}", _options.Path);
+            _log.Debug("Closed {Port}", _options.Path);
         }
 
         _stop.Dispose();
@@ -107,7 +107,7 @@ public sealed class SerialPortActor : ReceiveActor, IWithStash
     {
         Receive<Opened>(_ =>
         {
-            _log.Info("Opened {0} at {1} baud", _options.Path, _options.BaudRate);
+            _log.Info("Opened {Port} at {BaudRate} baud", _options.Path, _options.BaudRate);
             StartReading(Connection);
             Context.Parent.Tell(new SerialPort.Opened(_options.Path));
             Become(Open);
@@ -143,7 +143,7 @@ public sealed class SerialPortActor : ReceiveActor, IWithStash
         });
         Receive<Released>(m =>
         {
-            _log.Info("{0} released for hand-over: reading stopped, still open so DTR stays up", _options.Path);
+            _log.Info("{Port} released for hand-over: reading stopped, still open so DTR stays up", _options.Path);
             Become(HandedOver);
             m.ReplyTo.Tell(new SerialPort.Released(_options.Path));
         });
@@ -152,7 +152,7 @@ public sealed class SerialPortActor : ReceiveActor, IWithStash
     private void HandedOver()
     {
         // pppd owns the line now; whatever the old read loop says is no longer ours.
-        Receive<SerialPort.Write>(_ => _log.Warning("Write to {0} after hand-over ignored", _options.Path));
+        Receive<SerialPort.Write>(_ => _log.Warning("Write to {Port} after hand-over ignored", _options.Path));
         Receive<SerialPort.Received>(_ => { });
         Receive<ReadEnded>(_ => { });
         Receive<WriteDone>(_ => { });

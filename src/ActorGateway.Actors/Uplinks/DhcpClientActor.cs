@@ -30,7 +30,7 @@ public sealed class DhcpClientActor : ReceiveActor
         _deps = deps;
         _process = new OwnedProcess(deps.Processes, spec, deps.Clock);
 
-        Receive<OwnedProcess.Started>(m => _log.Info("{0}: udhcpc started (pid {1}): {2}", _uplinkId, m.Pid, _spec));
+        Receive<OwnedProcess.Started>(m => _log.Info("{UplinkId}: udhcpc started (pid {Pid}): {Spec}", _uplinkId, m.Pid, _spec));
         Receive<OwnedProcess.StartFailed>(m =>
             throw new DhcpClientException($"cannot start {_spec.Program}: {m.Cause.Message}", [], m.Cause));
         Receive<OwnedProcess.Line>(m =>
@@ -44,11 +44,11 @@ public sealed class DhcpClientActor : ReceiveActor
             switch (Udhcpc.ParseLine(m.Text))
             {
                 case null:
-                    _log.Debug("{0}: udhcpc: {1}", _uplinkId, m.Text);
+                    _log.Debug("{UplinkId}: udhcpc: {Text}", _uplinkId, m.Text);
                     break;
                 case DhcpHookEvent.Malformed bad:
                     // From the DHCP server, so never applied; the lease stays as it was.
-                    _log.Warning("{0}: udhcpc reported a lease the gateway cannot use: {1}", _uplinkId, bad.Problem);
+                    _log.Warning("{UplinkId}: udhcpc reported a lease the gateway cannot use: {Problem}", _uplinkId, bad.Problem);
                     break;
                 case var e:
                     Context.Parent.Tell(new DhcpClient.Reported(e));

@@ -94,7 +94,7 @@ public sealed class HealthProbeActor : ReceiveActor, IWithTimers
         if (change is not null)
         {
             var last = m.Result.Answered ? string.Empty : $" (last: {m.Target}: {m.Result.Problem})";
-            _log.Info("{0} is {1}: probes through {2}: {3}{4}", _uplinkId, change.To == UplinkHealth.Up ? "healthy" : "unhealthy", _interface, change.Reason, last);
+            _log.Info("{UplinkId} is {Unhealthy}: probes through {Interface}: {Reason}{Last}", _uplinkId, change.To == UplinkHealth.Up ? "healthy" : "unhealthy", _interface, change.Reason, last);
             Context.Parent.Tell(new HealthProbe.Changed(change with { Reason = change.Reason + last }));
         }
     }

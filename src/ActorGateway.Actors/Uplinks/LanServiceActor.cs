@@ -47,7 +47,7 @@ public sealed class LanServiceActor : ReceiveActor
             }
 
             _addressAdded = true;
-            _log.Info("LAN {0}: address {1}/{2}", _lan.Interface, _lan.Address, _lan.PrefixLength);
+            _log.Info("LAN {Interface}: address {Address}/{PrefixLength}", _lan.Interface, _lan.Address, _lan.PrefixLength);
             Ready();
         });
         Receive<LanService.SetUpstream>(m =>
@@ -61,7 +61,7 @@ public sealed class LanServiceActor : ReceiveActor
             if (_lan.Dns && _dnsmasq is not null && !_restarting)
             {
                 // dnsmasq cannot be told its servers while it runs (short of D-Bus): restart it; leases are on disk.
-                _log.Info("LAN {0}: DNS now forwarded to {1}; restarting dnsmasq", _lan.Interface, Servers(_upstream));
+                _log.Info("LAN {Interface}: DNS now forwarded to {Servers}; restarting dnsmasq", _lan.Interface, Servers(_upstream));
                 _restarting = true;
                 var old = _dnsmasq;
                 _dnsmasq = null;
@@ -73,7 +73,7 @@ public sealed class LanServiceActor : ReceiveActor
             _restarting = false;
             StartDnsmasq();
         });
-        Receive<OwnedProcess.Started>(m => _log.Info("LAN {0}: dnsmasq started (pid {1}): {2}", _lan.Interface, m.Pid, Describe()));
+        Receive<OwnedProcess.Started>(m => _log.Info("LAN {Interface}: dnsmasq started (pid {Pid}): {Arguments}", _lan.Interface, m.Pid, Describe()));
         Receive<OwnedProcess.StartFailed>(m => throw new LanServiceException($"cannot start {_lan.Dnsmasq}: {m.Cause.Message}", [], m.Cause));
         Receive<OwnedProcess.Line>(m =>
         {
@@ -85,11 +85,11 @@ public sealed class LanServiceActor : ReceiveActor
 
             if (m.Text.Contains("DHCPACK", StringComparison.Ordinal))
             {
-                _log.Info("LAN {0}: {1}", _lan.Interface, m.Text);
+                _log.Info("LAN {Interface}: {Text}", _lan.Interface, m.Text);
             }
             else
             {
-                _log.Debug("LAN {0}: {1}", _lan.Interface, m.Text);
+                _log.Debug("LAN {Interface}: {Text}", _lan.Interface, m.Text);
             }
         });
         Receive<OwnedProcess.Exited>(m => throw new LanServiceException($"dnsmasq exited with status {m.Code}", [.. _lastLines]));

@@ -44,19 +44,19 @@ public sealed class NatTableActor : ReceiveActor
                     throw new NatTableException($"nft could not {m.What}: {failure}");
                 }
 
-                _log.Debug("nft could not {0}: {1}", m.What, failure);
+                _log.Debug("nft could not {What}: {Failure}", m.What, failure);
                 return;
             }
 
             if (m.What == "create the table")
             {
-                _log.Info("nft table inet {0} created: LAN {1} shared through the active uplinks (masquerade); new connections from an uplink are dropped",
+                _log.Info("nft table inet {Table} created: LAN {LanInterfaces} shared through the active uplinks (masquerade); new connections from an uplink are dropped",
                     _settings.Table, _spec.LanInterfaces.Count == 0 ? "(any interface)" : string.Join(", ", _spec.LanInterfaces));
                 Context.Parent.Tell(NatTable.Created.Instance);
             }
             else
             {
-                _log.Info("nft: {0}", m.What);
+                _log.Info("nft: {What}", m.What);
             }
         });
         Receive<NatTable.Share>(m =>
@@ -87,7 +87,7 @@ public sealed class NatTableActor : ReceiveActor
             {
                 _deps.Sysctl.Write(ForwardKey, "1");
                 _forwardBefore = before;
-                _log.Info("{0}: {1} → 1 (put back when the gateway stops)", ForwardKey, before ?? "?");
+                _log.Info("{ForwardKey}: {Before} → 1 (put back when the gateway stops)", ForwardKey, before ?? "?");
             }
         }
 
@@ -103,11 +103,11 @@ public sealed class NatTableActor : ReceiveActor
             {
                 if (t.IsCompletedSuccessfully && t.Result.Succeeded)
                 {
-                    log.Info("nft table inet {0} removed", table);
+                    log.Info("nft table inet {Table} removed", table);
                 }
                 else
                 {
-                    log.Warning("nft table inet {0} could not be removed: {1}", table, Said(t));
+                    log.Warning("nft table inet {Table} could not be removed: {Said}", table, Said(t));
                 }
             },
             TaskScheduler.Default));
@@ -117,11 +117,11 @@ public sealed class NatTableActor : ReceiveActor
             try
             {
                 _deps.Sysctl.Write(ForwardKey, before);
-                _log.Info("{0}: put back to {1}", ForwardKey, before);
+                _log.Info("{ForwardKey}: put back to {Before}", ForwardKey, before);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _log.Warning("{0} could not be put back to {1}: {2}", ForwardKey, before, e.Message);
+                _log.Warning("{ForwardKey} could not be put back to {Before}: {Error}", ForwardKey, before, e.Message);
             }
         }
     }

@@ -153,7 +153,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
                 throw new NetworkCommandException(m.Command, m.Said) { UplinkId = _def.Id };
             }
 
-            _log.Debug("{0}: `{1}` failed after the link changed: {2}", _def.Id, m.Command, m.Said);
+            _log.Debug("{UplinkId}: `{Command}` failed after the link changed: {Said}", _def.Id, m.Command, m.Said);
         });
         Receive<Terminated>(m =>
         {
@@ -221,10 +221,10 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         {
             case DhcpClientException dhcp:
                 var lines = dhcp.LastLines.Count == 0 ? string.Empty : $" (udhcpc said: {string.Join(" / ", dhcp.LastLines.TakeLast(3))})";
-                _log.Warning("{0}: {1}{2}; the lease counts as lost and udhcpc is started again", _def.Id, e.Message, lines);
+                _log.Warning("{UplinkId}: {Error}{Lines}; the lease counts as lost and udhcpc is started again", _def.Id, e.Message, lines);
                 return Directive.Stop;
             default:
-                _log.Error(e, "{0}: unexpected failure of a child; it is stopped", _def.Id);
+                _log.Error(e, "{UplinkId}: unexpected failure of a child; it is stopped", _def.Id);
                 return Directive.Stop;
         }
     }
@@ -249,7 +249,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
                 // A new interface (a phone plugged in) comes up down: bring it up, once. If someone sets it down
                 // later, that is theirs to decide and a hard signal for us.
                 _broughtUp = link.Index;
-                _log.Info("{0}: bringing {1} up", _def.Id, _def.Interface);
+                _log.Info("{UplinkId}: bringing {Interface} up", _def.Id, _def.Interface);
                 Run(_settings.Ip.LinkUp(_def.Interface));
                 SetState(UplinkState.Waiting, $"bringing {_def.Interface} up");
                 Report();
@@ -342,7 +342,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         {
             var what = $"{lease.Cidr}, router {lease.Router?.ToString() ?? "none"}, DNS {(lease.Dns.Count == 0 ? "none" : string.Join(' ', lease.Dns))}, " +
                 $"lease time {(lease.LeaseTime is { } l ? $"{l.TotalSeconds:0} s" : "infinite")}";
-            _log.Info("{0}: DHCP lease {1} on {2}: {3}", _def.Id, how, _def.Interface, what);
+            _log.Info("{UplinkId}: DHCP lease {How} on {Interface}: {What}", _def.Id, how, _def.Interface, what);
         }
 
         if (_status.State == UplinkState.Up)
@@ -361,7 +361,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     private void LoseLease(string reason)
     {
-        _log.Warning("{0}: lease lost on {1}: {2}", _def.Id, _def.Interface, reason);
+        _log.Warning("{UplinkId}: lease lost on {Interface}: {Reason}", _def.Id, _def.Interface, reason);
         _lease = null;
         Drop(reason);
         SetState(UplinkState.Connecting, $"{reason}; asking again");
@@ -388,7 +388,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         }
 
         CheckRpFilter();
-        _log.Info("{0}: up on {1} ({2})", _def.Id, _def.Interface, detail);
+        _log.Info("{UplinkId}: up on {Interface} ({Detail})", _def.Id, _def.Interface, detail);
     }
 
     /// <summary>The default route with the metric of the uplink's role: make before break, through this uplink's own queue.</summary>
@@ -429,7 +429,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         if (_status.State == UplinkState.Up)
         {
-            _log.Warning("{0}: down: {1}", _def.Id, reason);
+            _log.Warning("{UplinkId}: down: {Reason}", _def.Id, reason);
         }
 
         Stop(ref _health);
@@ -496,7 +496,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         {
             // The kernel uses the larger of the two (ip-sysctl.rst, rp_filter). Strict mode drops the answers to a
             // probe of a standby uplink, whose source is best reached through the active one.
-            _log.Warning("{0}: strict reverse-path filtering is on for {1} (rp_filter = 1): probes of this uplink fail while it is on standby. " +
+            _log.Warning("{UplinkId}: strict reverse-path filtering is on for {Interface} (rp_filter = 1): probes of this uplink fail while it is on standby. " +
                 "Set net.ipv4.conf.all.rp_filter = 2 (loose), as Debian's systemd does by default", _def.Id, _def.Interface);
         }
     }

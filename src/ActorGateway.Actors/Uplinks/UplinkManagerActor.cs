@@ -74,11 +74,11 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
         var who = cause is UplinkException { UplinkId: { } id } ? $"Uplink {id}" : "An uplink";
         if (cause is UplinkException)
         {
-            _log.Warning("{0}: {1}; it is taken down and started again after a backoff", who, cause.Message);
+            _log.Warning("{Who}: {Cause}; it is taken down and started again after a backoff", who, cause.Message);
         }
         else
         {
-            _log.Error(cause, "{0} failed unexpectedly; it is taken down and started again after a backoff", who);
+            _log.Error(cause, "{Who} failed unexpectedly; it is taken down and started again after a backoff", who);
         }
 
         return Directive.Stop;
@@ -90,7 +90,7 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
         {
             if (m.Failure is { } failure)
             {
-                _log.Warning("Could not flush leftover routes (proto {0}): {1}", _settings.Ip.RouteProtocol, failure);
+                _log.Warning("Could not flush leftover routes (proto {RouteProtocol}): {Failure}", _settings.Ip.RouteProtocol, failure);
             }
 
             StartChildren();
@@ -113,7 +113,7 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
         if (_settings.Lan is { } lanSettings)
         {
             _lan = Context.ActorOf(Supervised(LanServiceActor.Props(_settings, _deps, Self), "service", "LAN service"), "lan");
-            _log.Info("LAN on {0}{1}", lanSettings.Interface, _settings.Nat.Enabled ? ", shared through NAT" : " (not shared: nat.enabled = off)");
+            _log.Info("LAN on {Interface}{Sharing}", lanSettings.Interface, _settings.Nat.Enabled ? ", shared through NAT" : " (not shared: nat.enabled = off)");
         }
 
         foreach (var s in _settings.StaticUplinks)
@@ -141,11 +141,11 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
                         : string.Empty;
                     if (cause is UplinkException)
                     {
-                        _log.Warning("{0}: {1}{2}; starting it again after a backoff", what, cause.Message, said);
+                        _log.Warning("{What}: {Cause}{Said}; starting it again after a backoff", what, cause.Message, said);
                     }
                     else
                     {
-                        _log.Error(cause, "{0} failed unexpectedly; starting it again after a backoff", what);
+                        _log.Error(cause, "{What} failed unexpectedly; starting it again after a backoff", what);
                     }
 
                     return Directive.Restart;
@@ -192,7 +192,7 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
                 Remove(existing, $"its PPP call moved to {m.Interface}");
             }
 
-            _log.Info("{0}: PPP link up on {1} (local {2}, peer {3}): a new uplink", m.DeviceId, m.Interface, m.LocalAddress, m.RemoteAddress);
+            _log.Info("{DeviceId}: PPP link up on {Interface} (local {LocalAddress}, peer {RemoteAddress}): a new uplink", m.DeviceId, m.Interface, m.LocalAddress, m.RemoteAddress);
             Add(new UplinkDefinition(id, m.Interface, UplinkSource.Ppp, UplinkMethod.Ppp, _settings.PriorityFor(m.DeviceId, UplinkSource.Ppp), 0,
                 m.LocalAddress, 32, m.RemoteAddress, m.Dns, _settings.Health));
         });
@@ -207,7 +207,7 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
         {
             if (_settings.StaticUplinks.FirstOrDefault(s => s.Interface == m.Interface) is { } declared)
             {
-                _log.Info("{0}: tethering interface {1} ({2}) is the static uplink {3}", m.DeviceId, m.Interface, m.Driver, declared.Id);
+                _log.Info("{DeviceId}: tethering interface {Interface} ({Driver}) is the static uplink {StaticUplink}", m.DeviceId, m.Interface, m.Driver, declared.Id);
                 return;
             }
 
@@ -224,11 +224,11 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
 
             if (!InterfaceName.IsValid(m.Interface))
             {
-                _log.Warning("{0}: tethering interface \"{1}\" has a name the gateway does not use; ignored", m.DeviceId, m.Interface);
+                _log.Warning("{DeviceId}: tethering interface \"{Interface}\" has a name the gateway does not use; ignored", m.DeviceId, m.Interface);
                 return;
             }
 
-            _log.Info("{0}: tethering interface {1} ({2}): a new uplink (DHCP)", m.DeviceId, m.Interface, m.Driver);
+            _log.Info("{DeviceId}: tethering interface {Interface} ({Driver}): a new uplink (DHCP)", m.DeviceId, m.Interface, m.Driver);
             Add(new UplinkDefinition(id, m.Interface, UplinkSource.Tethering, UplinkMethod.Dhcp, _settings.PriorityFor(m.DeviceId, UplinkSource.Tethering), 0,
                 null, 0, null, [], _settings.Health));
         });
@@ -257,7 +257,7 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
         var index = Enumerable.Range(0, MaxUplinks).FirstOrDefault(i => !used.Contains(i), -1);
         if (index < 0)
         {
-            _log.Error("{0}: more than {1} uplinks; ignored", definition.Id, MaxUplinks);
+            _log.Error("{UplinkId}: more than {MaxUplinks} uplinks; ignored", definition.Id, MaxUplinks);
             return;
         }
 
@@ -265,7 +265,7 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
         _uplinks[definition.Id] = entry;
         Apply(new FailoverEvent.UplinkAdded(definition.Id, definition.Priority));
         Start(entry);
-        _log.Info("Uplink {0}: {1} on {2}, priority {3}", definition.Id, definition.Method.ToString().ToLowerInvariant(), definition.Interface, definition.Priority);
+        _log.Info("Uplink {UplinkId}: {Method} on {Interface}, priority {Priority}", definition.Id, definition.Method.ToString().ToLowerInvariant(), definition.Interface, definition.Priority);
     }
 
     private void Start(Entry entry)
@@ -316,7 +316,7 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
     private void Forget(Entry entry)
     {
         _uplinks.Remove(entry.Definition.Id);
-        _log.Info("Uplink {0} removed: {1}", entry.Definition.Id, entry.RemovedBecause);
+        _log.Info("Uplink {UplinkId} removed: {Reason}", entry.Definition.Id, entry.RemovedBecause);
         Apply(new FailoverEvent.UplinkRemoved(entry.Definition.Id, entry.RemovedBecause ?? "removed"));
     }
 
@@ -365,7 +365,7 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
                     Switch(s);
                     break;
                 case FailoverAction.ScheduleFailback f:
-                    _log.Info("Failback to {0} in {1:0.#} s if it stays healthy (hold time {2:0.#} s)",
+                    _log.Info("Failback to {UplinkId} in {In:0.#} s if it stays healthy (hold time {HoldTime:0.#} s)",
                         BestWaiting() ?? "the preferred uplink", f.After.TotalSeconds, _settings.Failover.HoldTime.TotalSeconds);
                     Timers.StartSingleTimer(FailbackTimer, FailbackDue.Instance, f.After);
                     break;
@@ -380,19 +380,19 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
     {
         if (s.To is null)
         {
-            _log.Warning("No uplink carries the traffic: {0}", s.Reason);
+            _log.Warning("No uplink carries the traffic: {Reason}", s.Reason);
         }
         else if (s.From is null)
         {
-            _log.Info("Uplink {0} carries the default route and the LAN's traffic: {1}", s.To, s.Reason);
+            _log.Info("Uplink {To} carries the default route and the LAN's traffic: {Reason}", s.To, s.Reason);
         }
         else if (_failover.Candidates.TryGetValue(s.From, out var previous) && previous.Usable)
         {
-            _log.Info("Switching from {0} to {1}: {2}", s.From, s.To, s.Reason); // a failback or a preferred uplink: nothing failed
+            _log.Info("Switching from {From} to {To}: {Reason}", s.From, s.To, s.Reason); // a failback or a preferred uplink: nothing failed
         }
         else
         {
-            _log.Warning("Failover from {0} to {1}: {2}", s.From, s.To, s.Reason);
+            _log.Warning("Failover from {From} to {To}: {Reason}", s.From, s.To, s.Reason);
         }
 
         // The old one first: once its low-metric route is gone, the new one's standby route already carries the

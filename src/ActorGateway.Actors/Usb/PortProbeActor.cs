@@ -53,7 +53,7 @@ public sealed class PortProbeActor : ReceiveActor, IWithTimers
     /// <summary>The port's failures (cannot open: held, gone) end the probe of this port with a verdict, never a crash.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
     {
-        _log.Debug("Probe of {0}: {1}", _options.Path, e.Message);
+        _log.Debug("Probe of {Port}: {Error}", _options.Path, e.Message);
         Verdict(PortVerdictKind.Unavailable, e is SerialPortException ? StripPort(e.Message) : e.Message);
         return Directive.Stop;
     }, false);

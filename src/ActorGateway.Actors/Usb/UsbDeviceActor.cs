@@ -87,7 +87,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
     {
         // The probe actors own ports; stopped, they close them. The probe's Terminated moves this actor on.
-        _log.Warning("{0}: a probe failed ({1}); it is stopped", _name, e.Message);
+        _log.Warning("{UsbDevice}: a probe failed ({Error}); it is stopped", _name, e.Message);
         return Directive.Stop;
     }, false);
 
@@ -150,7 +150,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
                 Ignore($"{classification.Reason}, but mode switching is off (actorgateway.usb.mode-switch.enabled)");
                 break;
             case UsbDeviceRole.ModeSwitch:
-                _log.Info("{0} {1}: {2}", _name, device.Id, classification.Reason);
+                _log.Info("{UsbDevice} {DeviceId}: {Reason}", _name, device.Id, classification.Reason);
                 SetStatus(UsbDeviceState.Switching, $"usb_modeswitch: {classification.ModeSwitch!.Describe()}");
                 Context.Parent.Tell(new UsbProtocol.RequestModeSwitch(device, classification.ModeSwitch!));
                 Become(Switching);
@@ -183,14 +183,14 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
 
     private void Ignore(string reason)
     {
-        _log.Debug("{0} {1}: ignored: {2}", _name, _device?.Id, reason);
+        _log.Debug("{UsbDevice} {UsbId}: ignored: {Reason}", _name, _device?.Id, reason);
         SetStatus(UsbDeviceState.Ignored, reason);
         Become(Idle);
     }
 
     private void Fail(string reason)
     {
-        _log.Error("{0} {1}: {2}", _name, _device?.Id, reason);
+        _log.Error("{UsbDevice} {UsbId}: {Reason}", _name, _device?.Id, reason);
         SetStatus(UsbDeviceState.Failed, reason);
         Become(Idle);
     }
@@ -203,7 +203,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
         Withdraw([.. _published.Where(p => !now.Contains(p))]);
         foreach (var net in classification.NetPorts.Where(n => _published.Add(n.Interface)))
         {
-            _log.Info("{0} {1}: {2} ({3}) goes to the tethering path as {4}", _name, _device!.Id, net.Interface, net.Driver, id);
+            _log.Info("{UsbDevice} {UsbId}: {Interface} ({Driver}) goes to the tethering path as {DeviceId}", _name, _device!.Id, net.Interface, net.Driver, id);
             Context.System.EventStream.Publish(new UplinkEvents.TetheringInterfaceAppeared(id, net.Interface, net.Driver));
         }
 
@@ -249,7 +249,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
         }
 
         _bindTried = true;
-        _log.Info("{0} {1}: {2}; giving it a serial driver (new_id)", _name, device.Id, classification.Reason);
+        _log.Info("{UsbDevice} {DeviceId}: {Reason}; giving it a serial driver (new_id)", _name, device.Id, classification.Reason);
         SetStatus(UsbDeviceState.BindingDriver, classification.Reason);
         _runtime.Usb.Binder.BindAsync(device, CancellationToken.None).ContinueWith(
             t => t.IsCompletedSuccessfully ? new Bound(t.Result) : (object)new BindFailed(t.Exception?.GetBaseException().Message ?? "cancelled"),
@@ -261,7 +261,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
     {
         Receive<Bound>(m =>
         {
-            _log.Info("{0} {1}: the {2} driver takes it now; waiting for its ttys", _name, _device!.Id, m.Driver);
+            _log.Info("{UsbDevice} {UsbId}: the {Driver} driver takes it now; waiting for its ttys", _name, _device!.Id, m.Driver);
             StartSettling();
         });
         Receive<BindFailed>(m => Fail(m.Reason));
@@ -277,7 +277,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
         _probedShape = device.Shape();
         _outcome = null;
         SetStatus(UsbDeviceState.Probing, $"asking {string.Join(", ", order.Select(p => p.Tty))} AT");
-        _log.Info("{0} {1}: {2}; probing {3}", _name, device.Id, classification.Reason, string.Join(", ", order.Select(p => p.Tty)));
+        _log.Info("{UsbDevice} {DeviceId}: {Reason}; probing {Ports}", _name, device.Id, classification.Reason, string.Join(", ", order.Select(p => p.Tty)));
         var probe = Context.ActorOf(UsbProbeActor.Props(order, Settings.DevDirectory, _runtime.Devices.Ports,
             Settings.Probe.Timeout, Settings.Probe.Tries, Settings.Probe.BaudRate), $"probe-{++_probes}");
         Context.Watch(probe);
@@ -290,7 +290,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
         {
             _outcome = m;
             Context.System.EventStream.Publish(new UsbEvents.DeviceProbed(_name, m));
-            _log.Info("{0} {1}: probed in {2:0} ms: {3}{4}", _name, _device!.Id, m.Took.TotalMilliseconds,
+            _log.Info("{UsbDevice} {UsbId}: probed in {TotalMilliseconds:0} ms: {AtPort}{DataPort}", _name, _device!.Id, m.Took.TotalMilliseconds,
                 m.AtPort is { } at ? $"AT on {at.Tty}" + (m.DataPort is { } data ? $", data on {data.Tty}" : string.Empty) : "no port answers AT",
                 $" ({m.Describe()})");
         });
@@ -362,7 +362,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
         _dirty = false;
         if (_runtime.Usb.Sysfs.Read(_devPath) is { } now && now.Shape() != _probedShape)
         {
-            _log.Info("{0} {1}: its interfaces or ttys changed; {2} restarts on what is there now", _name, now.Id, _deviceId);
+            _log.Info("{UsbDevice} {UsbId}: its interfaces or ttys changed; {DeviceId} restarts on what is there now", _name, now.Id, _deviceId);
             RemoveFromGateway("its ports changed", then: StartSettling);
         }
     }
@@ -394,7 +394,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
 
     private void Heal(string reason)
     {
-        _log.Warning("{0} {1}: {2}; asking for a USB reset", _name, _device?.Id, reason);
+        _log.Warning("{UsbDevice} {UsbId}: {Reason}; asking for a USB reset", _name, _device?.Id, reason);
         Context.Parent.Tell(new UsbProtocol.RequestReset(LedgerKey, reason));
         Become(() => AwaitingReset(reason));
     }
@@ -413,7 +413,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
         {
             // It answers again (its device was recreated and got through identification): no reset needed.
             Timers.Cancel(ResetTimer);
-            _log.Info("{0}: {1} answers again; no USB reset", _name, _deviceId);
+            _log.Info("{UsbDevice}: {DeviceId} answers again; no USB reset", _name, _deviceId);
             Remember(m);
             Become(Serving);
         });
@@ -432,7 +432,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
         {
             Receive<ResetDone>(m =>
             {
-                _log.Warning("{0} {1}: reset at USB level ({2}), attempt {3} of {4}; looking at it again", _name, device.Id, m.How, m.Attempt, Settings.Reset.MaxResets);
+                _log.Warning("{UsbDevice} {DeviceId}: reset at USB level ({How}), attempt {Attempt} of {MaxResets}; looking at it again", _name, device.Id, m.How, m.Attempt, Settings.Reset.MaxResets);
                 Context.System.EventStream.Publish(new UsbEvents.DeviceReset(_name, LedgerKey, m.Attempt, m.How));
                 StartSettling();
             });
@@ -451,7 +451,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
         }
 
         _dead = true;
-        _log.Error("{0} {1}: dead until replugged: {2}", _name, _device?.Id, reason);
+        _log.Error("{UsbDevice} {UsbId}: dead until replugged: {Reason}", _name, _device?.Id, reason);
         SetStatus(UsbDeviceState.Dead, reason);
         var id = _deviceId ??= $"usb-{_name.Replace('.', '-')}";
         _runtime.Gateway.Tell(new Gateway.Gateway.MarkDead(id, reason));

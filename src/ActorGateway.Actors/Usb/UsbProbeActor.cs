@@ -65,7 +65,7 @@ public sealed class UsbProbeActor : ReceiveActor, IWithTimers
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
     {
-        _log.Warning("A port probe failed unexpectedly ({0}); that port counts as unavailable", e.Message);
+        _log.Warning("A port probe failed unexpectedly ({Error}); that port counts as unavailable", e.Message);
         return Directive.Stop;
     }, false);
 
@@ -120,7 +120,7 @@ public sealed class UsbProbeActor : ReceiveActor, IWithTimers
             }
             else
             {
-                _log.Warning("{0} is the modem's PPP port by its port map but {1}; the call goes on {2}",
+                _log.Warning("{Tty} is the modem's PPP port by its port map but {Kind}; the call goes on {PppPort}",
                     ppp.Tty, pppVerdict is null ? "gave no verdict" : pppVerdict.Kind.ToString().ToLowerInvariant(), at.Tty);
             }
         }

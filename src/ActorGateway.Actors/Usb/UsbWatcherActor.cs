@@ -46,14 +46,14 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
         Receive<UeventArrived>(m => OnUevent(m.Event));
         Receive<EventsLost>(m =>
         {
-            _log.Warning("USB: {0}; reading sysfs again", m.Reason);
+            _log.Warning("USB: {Reason}; reading sysfs again", m.Reason);
             Rescan();
         });
         Receive<UeventsFailed>(m =>
         {
             var (delay, next) = _reopen.Next();
             _reopen = next;
-            _log.Error("USB: hot-plug events stopped ({0}); devices present keep working; listening again in {1:0} s", m.Reason, delay.TotalSeconds);
+            _log.Error("USB: hot-plug events stopped ({Reason}); devices present keep working; listening again in {Delay:0} s", m.Reason, delay.TotalSeconds);
             CloseStream();
             Timers.StartSingleTimer(ReopenTimer, Reopen.Instance, delay);
         });
@@ -91,18 +91,18 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
         if (!sysfs.HasUsbBus)
         {
             // Said once: a machine (or container) without a USB bus runs its static devices and nothing else.
-            _log.Warning("USB: this machine has no USB bus ({0}/bus/usb/devices is missing); discovery stays idle, static devices run as configured",
+            _log.Warning("USB: this machine has no USB bus ({SysfsRoot}/bus/usb/devices is missing); discovery stays idle, static devices run as configured",
                 _runtime.Settings.SysfsRoot);
             return;
         }
 
         var database = _runtime.Usb.Database;
-        _log.Info("USB: discovery on; usb_modeswitch database: {0} entries from {1}{2}", database.Entries.Count,
+        _log.Info("USB: discovery on; usb_modeswitch database: {Entries} entries from {Database}{Skipped}", database.Entries.Count,
             database.Sources.Count == 0 ? "nowhere (usb-modeswitch-data is not installed)" : string.Join(" and ", database.Sources),
             database.Problems.Count == 0 ? string.Empty : $", {database.Problems.Count} files skipped");
         foreach (var problem in database.Problems)
         {
-            _log.Debug("USB: usb_modeswitch file {0} ({1}) skipped: {2}", problem.FileName, problem.Source, problem.Problem);
+            _log.Debug("USB: usb_modeswitch file {FileName} ({Source}) skipped: {Problem}", problem.FileName, problem.Source, problem.Problem);
         }
 
         // usb_modeswitch ignores a misspelled key without a word; in a file someone wrote by hand that is worth saying.
@@ -110,7 +110,7 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
         {
             foreach (var warning in entry.Config.Warnings)
             {
-                _log.Warning("USB: {0}/{1}: {2}", entry.Source, entry.FileName, warning);
+                _log.Warning("USB: {Source}/{FileName}: {Warning}", entry.Source, entry.FileName, warning);
             }
         }
 
@@ -193,7 +193,7 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
                 case "add" when !_children.ContainsKey(e.DevPath):
                     if (name.StartsWith("usb", StringComparison.Ordinal))
                     {
-                        _log.Debug("USB: {0} is a root hub; ignored", name);
+                        _log.Debug("USB: {UsbDevice} is a root hub; ignored", name);
                         return;
                     }
 
@@ -269,7 +269,7 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
         Context.Watch(child);
         _children[devPath] = child;
         _paths[child] = devPath;
-        _log.Debug("USB: {0} {1} {2}", name, id?.ToString() ?? "?", fromEnumeration ? "present" : "plugged in");
+        _log.Debug("USB: {UsbDevice} {UsbId} {How}", name, id?.ToString() ?? "?", fromEnumeration ? "present" : "plugged in");
     }
 
     private void StopDevice(string devPath, string name)
@@ -277,7 +277,7 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
         if (_switches.TryGetValue(name, out var pending))
         {
             _switches[name] = pending with { Gone = true };
-            _log.Debug("USB: {0} left the bus, as a mode switch makes it", name);
+            _log.Debug("USB: {UsbDevice} left the bus, as a mode switch makes it", name);
         }
         else if (_status.TryGetValue(name, out var last))
         {
@@ -295,7 +295,7 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _log.Info("USB: {0} unplugged", name);
+        _log.Info("USB: {UsbDevice} unplugged", name);
         _status.Remove(name);
         ReleaseIds(name); // the id is free for the same device wherever it comes back
         _stopping.Add(child);
@@ -343,11 +343,11 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
         _switchAttempts[name] = ++attempts;
         var delay = settings.Delay + TimeSpan.FromSeconds(entry.Config.WaitBefore ?? 0);
         _switches[name] = new PendingSwitch(name, device.Id, entry, attempts, Stopwatch.GetTimestamp(), null, Gone: false);
-        _log.Info("USB: {0} {1}: switching to modem mode in {2:0.#} s with usb_modeswitch, {3}, attempt {4}", name, device.Id, delay.TotalSeconds,
+        _log.Info("USB: {UsbDevice} {DeviceId}: switching to modem mode in {Delay:0.#} s with usb_modeswitch, {Entry}, attempt {Attempts}", name, device.Id, delay.TotalSeconds,
             entry.Describe(), $"{attempts} of {settings.Attempts}");
         foreach (var warning in entry.Config.Warnings)
         {
-            _log.Warning("USB: {0}: usb_modeswitch entry {1}: {2}", name, entry.FileName, warning);
+            _log.Warning("USB: {UsbDevice}: usb_modeswitch entry {FileName}: {Warning}", name, entry.FileName, warning);
         }
 
         Context.ActorOf(ModeSwitchActor.Props(name, device, entry, _runtime.Usb.Switcher, delay), $"switch-{Sanitize(name)}-{attempts}-{++_generation}");
@@ -357,7 +357,7 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
     {
         if (!_switches.TryGetValue(name, out var pending))
         {
-            _log.Info("USB: {0}: usb_modeswitch said {1}", name, report.Describe());
+            _log.Info("USB: {UsbDevice}: usb_modeswitch said {Report}", name, report.Describe());
             return;
         }
 
@@ -368,7 +368,7 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
         var note = report.Claim == ModeSwitchClaim.ClaimsFailure
             ? "; its own check is often wrong after a switch that worked, so the gateway waits for the device to come back"
             : string.Empty;
-        _log.Info("USB: {0}: usb_modeswitch said {1}{2}", name, report.Describe(), note);
+        _log.Info("USB: {UsbDevice}: usb_modeswitch said {Report}{Note}", name, report.Describe(), note);
     }
 
     /// <summary>A device settled where a switch is under way: did it come back in modem mode?</summary>
@@ -386,7 +386,7 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
             _switches.Remove(device.Name);
             _switchAttempts.Remove(device.Name);
             Timers.Cancel($"switch-{device.Name}");
-            _log.Info("USB: {0}: mode switch worked: {1} came back as {2} after {3:0.0} s{4}", device.Name, pending.From, device.Id, took.TotalSeconds,
+            _log.Info("USB: {UsbDevice}: mode switch worked: {From} came back as {DeviceId} after {Took:0.0} s{Note}", device.Name, pending.From, device.Id, took.TotalSeconds,
                 pending.Report is { Claim: ModeSwitchClaim.ClaimsFailure } ? " (usb_modeswitch said it had failed)" : string.Empty);
             Context.System.EventStream.Publish(new UsbEvents.ModeSwitched(device.Name, pending.From, device.Id, took, pending.Report));
             return;
@@ -402,7 +402,7 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
         var reason = device.Id == pending.From
             ? $"it came back as {device.Id} again (still storage)"
             : $"it came back as {device.Id}, which is not one of {pending.Entry.Config.Describe(pending.From)}";
-        _log.Warning("USB: {0}: mode switch of {1} did not work: {2}", device.Name, pending.From, reason);
+        _log.Warning("USB: {Name}: mode switch of {From} did not work: {Reason}", device.Name, pending.From, reason);
         Context.System.EventStream.Publish(new UsbEvents.ModeSwitchFailed(device.Name, pending.From, reason));
     }
 
@@ -416,7 +416,7 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
         _switches.Remove(name);
         var said = pending.Report is { } report ? $" (usb_modeswitch said {report.Describe()})" : " (usb_modeswitch had not finished)";
         var reason = $"{pending.From} did not come back in modem mode within {_runtime.Settings.ModeSwitch.ComeBackWithin.TotalSeconds:0} s{said}";
-        _log.Error("USB: {0}: mode switch failed: {1}", name, reason);
+        _log.Error("USB: {UsbDevice}: mode switch failed: {Reason}", name, reason);
         Context.System.EventStream.Publish(new UsbEvents.ModeSwitchFailed(name, pending.From, reason));
         if (_children.FirstOrDefault(c => c.Key.EndsWith("/" + name, StringComparison.Ordinal)).Value is { } child)
         {
@@ -438,7 +438,7 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
         if (id is null && _known.FirstOrDefault(k => k.Matches(facts)) is { } known)
         {
             id = known.Id;
-            _log.Info("USB: {0} is {1} again (same {2})", name, id, known.MatchedBy(facts));
+            _log.Info("USB: {UsbDevice} is {DeviceId} again (same {MatchedBy})", name, id, known.MatchedBy(facts));
         }
 
         if (id is null || (_idsInUse.TryGetValue(id, out var holder) && holder != name))

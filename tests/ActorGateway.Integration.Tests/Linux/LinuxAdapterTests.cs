@@ -154,6 +154,27 @@ public sealed class LinuxAdapterTests : IDisposable
     }
 
     [Fact]
+    public async Task StalePppdReaper_should_end_the_pppd_left_on_a_link_and_nothing_else()
+    {
+        // A stand-in whose argv is what the gateway's pppd would show: argv[0] named pppd, then "linkname ag-<id>".
+        var pppd = _dir.File("pppd");
+        File.Copy("/bin/sh", pppd);
+        var spec = new ProcessSpec(pppd, ["-c", "sleep 60; true", "linkname", "ag-dongle"]);
+        await using var leftover = await new LinuxProcessRunner().StartAsync(spec, CancellationToken.None);
+        var run = Directory.CreateDirectory(_dir.File("run")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(run, "ppp-ag-dongle.pid"), $"{leftover.Id}\nppp0\n");
+        // A pid file whose process is not pppd (a reused pid) must never be signalled.
+        await File.WriteAllTextAsync(Path.Combine(run, "ppp-ag-other.pid"), $"{Environment.ProcessId}\n");
+
+        var reaper = new StalePppdReaper(run);
+
+        Assert.Null(await reaper.ReapAsync("ag-other", CancellationToken.None));
+        Assert.Null(await reaper.ReapAsync("ag-missing", CancellationToken.None));
+        Assert.Equal(leftover.Id, await reaper.ReapAsync("ag-dongle", CancellationToken.None));
+        Assert.Equal(128 + 15, await leftover.Exited.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task Real_pppd_should_exit_4_on_a_kernel_without_PPP()
     {
         if (File.Exists("/dev/ppp") || !File.Exists("/usr/sbin/pppd"))
