@@ -5,10 +5,13 @@ using ActorGateway.Actors.Devices;
 using ActorGateway.Actors.Gateway;
 using ActorGateway.Actors.Settings;
 using ActorGateway.Actors.Uplinks;
+using ActorGateway.Core.Io;
 using ActorGateway.Host.Control;
+using ActorGateway.Host.Service;
 using ActorGateway.Linux.Processes;
 using ActorGateway.Linux.Serial;
 using ActorGateway.Linux.State;
+using ActorGateway.Linux.Systemd;
 using Microsoft.Extensions.Hosting;
 using Serilog.Events;
 
@@ -27,8 +30,8 @@ public static class Cli
 
     private static readonly Option<LogFormat> LogFormatOption = new("--log-format")
     {
-        Description = "console (for people) or json (one object per line)",
-        DefaultValueFactory = _ => LogFormat.Console,
+        Description = "auto (the journal under systemd, else console), console (for people), json (one object per line) or journal (native journal fields)",
+        DefaultValueFactory = _ => LogFormat.Auto,
     };
 
     private static readonly Option<LogEventLevel> LogLevelOption = new("--log-level")
@@ -49,6 +52,7 @@ public static class Cli
         root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(DemoCommand.Build(LogFormatOption, LogLevelOption));
         root.Subcommands.Add(StatusCommand());
+        root.Subcommands.Add(ReloadCommand());
         root.Subcommands.Add(AtCommandLine());
         root.Subcommands.Add(ScanCommand.Build(ConfigOption));
         return root;
@@ -159,7 +163,11 @@ public static class Cli
                 l.Settings.RuntimeDirectory,
                 new StalePppdReaper());
             var discovery = usb.Enabled ? UsbDiscoverySetup.ForLinux(usb, processes) : null;
-            using var host = GatewayHost.Build(l.Settings, deps, logger, level, discovery);
+
+            // Under systemd (Type=notify): READY, the watchdog and STOPPING go to $NOTIFY_SOCKET; elsewhere nowhere.
+            using var systemd = SystemdNotifier.FromEnvironment();
+            var service = new ServiceParts((IServiceNotifier?)systemd ?? NoServiceNotifier.Instance, parse.GetValue(ConfigOption));
+            using var host = GatewayHost.Build(l.Settings, deps, logger, level, discovery, service: service);
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         });
@@ -208,6 +216,68 @@ public static class Cli
             {
                 Console.Write(UplinkTable.Render(uplinks, status.At));
             }
+
+            if (status.Power is { } power)
+            {
+                Console.Write(PowerText(power));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ReloadCommand()
+    {
+        var command = new Command("reload", "Make the running gateway read its configuration file again (as SIGHUP and systemctl reload do): " +
+            "only the devices and uplinks whose settings changed are restarted.")
+        {
+            SocketOption, ConfigOption,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var socket = SocketPath(parse);
+            if (socket is null)
+            {
+                return 2;
+            }
+
+            string answer;
+            try
+            {
+                answer = await ControlClient.RequestAsync(socket, new ControlRequest("reload"), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+
+            if (TryError(answer) is { } problem)
+            {
+                Console.Error.WriteLine($"error: {problem}");
+                return 1;
+            }
+
+            var reply = JsonSerializer.Deserialize<ReloadReply>(answer, ControlJson.Options)!;
+            if (!reply.Ok)
+            {
+                Console.Error.WriteLine($"error: {reply.Error}");
+                Console.Error.WriteLine("the gateway keeps running with its previous configuration");
+                return 2;
+            }
+
+            static string Words(IReadOnlyList<string> items) => items.Count == 0 ? "none" : string.Join(", ", items);
+            Console.WriteLine($"reloaded {reply.Source}");
+            Console.WriteLine($"  restarted: {Words(reply.Restarted)}");
+            Console.WriteLine($"  added:     {Words(reply.Added)}");
+            Console.WriteLine($"  removed:   {Words(reply.Removed)}");
+            Console.WriteLine($"  unchanged: {Words(reply.Unchanged)}");
+            if (reply.NeedRestart.Count > 0)
+            {
+                Console.WriteLine($"  changed, applied at the next restart: {Words(reply.NeedRestart)}");
+            }
+
             return 0;
         });
         return command;
@@ -264,6 +334,26 @@ public static class Cli
             return reply.Ok ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>The supply's lines under the status tables (a Raspberry Pi only).</summary>
+    public static string PowerText(Actors.Power.PowerStatus power)
+    {
+        ArgumentNullException.ThrowIfNull(power);
+        var text = new System.Text.StringBuilder();
+        text.Append('\n').Append("POWER  ").Append(power.UnderVoltageNow ? "UNDER-VOLTAGE NOW" : power.UnderVoltageSinceBoot ? "under-voltage since boot" : "ok")
+            .Append(" (get_throttled ").Append(power.Flags ?? "-").Append(": ").Append(power.Detail).Append(")\n");
+        foreach (var casualty in power.Casualties)
+        {
+            text.Append("       ").Append(casualty.At.ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)).Append(' ').Append(casualty.Detail).Append('\n');
+        }
+
+        if (power.Advice is { } advice)
+        {
+            text.Append("       ").Append(advice).Append('\n');
+        }
+
+        return text.ToString();
     }
 
     private static string? SocketPath(ParseResult parse)

@@ -125,6 +125,8 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
                 _log.Error("{DeviceId}: {Error}; the device is recreated", _device.Id, e.Message);
                 return Directive.Escalate;
             case SerialPortException:
+                // The power monitor ties a port that vanishes right after an under-voltage to the brown-out.
+                Context.System.EventStream.Publish(new DeviceEvents.PortLost(_device.Id, e.Message));
                 _log.Warning("{DeviceId}: {Error}; ending the session", _device.Id, e.Message);
                 return Directive.Stop;
             case PppdExitedException exit when PppdExit.NeedsOutsideChange(exit.ExitCode):
@@ -236,6 +238,7 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         Receive<ModemSession.Connected>(_ =>
         {
             _status = _status with { Connects = _status.Connects + 1 };
+            Context.System.EventStream.Publish(new DeviceEvents.Connected(_device.Id));
             SetState(DeviceState.HandingOver, "CONNECT: handing the line to pppd");
             (_data ?? _at)?.Tell(AtChannel.ReleaseForHandover.Instance);
         });

@@ -20,4 +20,13 @@ public static class DeviceEvents
 
     /// <summary>The modem does not answer, even after <c>AT+CFUN=1,1</c>: a USB reset may revive it.</summary>
     public sealed record ModemUnresponsive(string DeviceId, string Reason) : IDeviceEvent;
+
+    /// <summary>The device's serial port went away under it (unplugged, or a brown-out reset the modem).</summary>
+    public sealed record PortLost(string DeviceId, string Reason) : IDeviceEvent;
+
+    /// <summary>The modem answered CONNECT: a call starts.</summary>
+    public sealed record Connected(string DeviceId) : IDeviceEvent;
+
+    /// <summary>The gateway supervisor recreates the device's actor after it failed as a whole.</summary>
+    public sealed record Recreated(string DeviceId, string Reason) : IDeviceEvent;
 }

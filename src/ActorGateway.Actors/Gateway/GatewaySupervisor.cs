@@ -1,5 +1,6 @@
 using ActorGateway.Actors.At;
 using ActorGateway.Actors.Devices;
+using ActorGateway.Actors.Service;
 using ActorGateway.Actors.Settings;
 using ActorGateway.Core.At;
 using Akka.Actor;
@@ -11,14 +12,16 @@ namespace ActorGateway.Actors.Gateway;
 /// <summary>
 /// The top of the gateway: one device actor per modem, each behind a backoff supervisor so that a
 /// device that fails as a whole (a modem that no longer answers) is recreated after a pause that
-/// grows, with jitter, and resets after a good run. Answers status and routes <c>actorgateway at</c>.
+/// grows, with jitter, and resets after a good run. Answers status and routes <c>actorgateway at</c>. On a
+/// configuration reload it restarts the static devices whose settings changed, starts new ones and stops removed ones;
+/// the others keep their sessions.
 /// </summary>
 public sealed class GatewaySupervisor : ReceiveActor
 {
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly GatewaySettings _settings;
     private readonly DeviceDependencies _deps;
+    private GatewaySettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, (IActorRef Actor, StaticDevice Device)> _devices = new(StringComparer.Ordinal);
 
@@ -29,6 +32,9 @@ public sealed class GatewaySupervisor : ReceiveActor
 
     // Kept per device id across its actor's incarnations and across unplug/replug: last error, last modem reset.
     private readonly Dictionary<string, DeviceHistory> _histories = new(StringComparer.Ordinal);
+
+    // Static devices whose new settings start once their old actor has stopped (and closed its ports).
+    private readonly Dictionary<IActorRef, StaticDevice> _restarting = [];
     private int _generation;
 
     public GatewaySupervisor(GatewaySettings settings, DeviceDependencies deps)
@@ -37,6 +43,8 @@ public sealed class GatewaySupervisor : ReceiveActor
         _deps = deps;
 
         Receive<Gateway.GetStatus>(_ => ReplyStatus());
+        Receive<Liveness.Ping>(m => Sender.Tell(new Liveness.Pong(m.Sequence)));
+        Receive<Gateway.Reload>(m => Reload(m.Settings));
         Receive<Gateway.AddDevice>(m => AddDevice(m.Device));
         Receive<Gateway.RemoveDevice>(m => RemoveDevice(m.Id, m.Reason, dead: null));
         Receive<Gateway.MarkDead>(m => RemoveDevice(m.Id, m.Reason, dead: m.Reason));
@@ -46,6 +54,12 @@ public sealed class GatewaySupervisor : ReceiveActor
             {
                 // Its ports are closed now (children stop before their parent): the hardware may be touched again.
                 removal.ReplyTo.Tell(new Gateway.DeviceRemoved(removal.Id));
+            }
+
+            if (_restarting.Remove(m.ActorRef, out var next))
+            {
+                Start(next, $"device-{next.Id}-{++_generation}");
+                _log.Info("Device {DeviceId} started again with its new settings on {Port} (profile {Profile})", next.Id, next.Port, next.Profile.Name);
             }
         });
         Receive<Gateway.SendAt>(m =>
@@ -97,7 +111,7 @@ public sealed class GatewaySupervisor : ReceiveActor
             _histories[device.Id] = history = new DeviceHistory();
         }
 
-        var (log, clock, id) = (_log, _deps.Clock, device.Id);
+        var (log, clock, id, events) = (_log, _deps.Clock, device.Id, Context.System.EventStream);
         var options = Backoff.OnFailure(
                 DeviceActor.Props(device, _deps, history), "modem", restart.MinBackoff, restart.MaxBackoff, restart.RandomFactor, -1)
             .WithAutoReset(restart.ResetAfter)
@@ -108,6 +122,7 @@ public sealed class GatewaySupervisor : ReceiveActor
                 e =>
                 {
                     history.DeviceRecreated(e.Message, clock.GetUtcNow());
+                    events.Publish(new DeviceEvents.Recreated(id, e.Message));
                     log.Warning("Device {DeviceId} failed ({Error}); recreating it after a backoff of {MinBackoff} to {MaxBackoff} (time {Recreated})",
                         id, e.Message, restart.MinBackoff, restart.MaxBackoff, history.Recreated);
                     return Directive.Restart;
@@ -164,6 +179,57 @@ public sealed class GatewaySupervisor : ReceiveActor
         _log.Info("Device {DeviceId} removed: {Reason}", id, reason);
         _removing[Context.Watch(device.Actor)] = (id, Sender);
         Context.Stop(device.Actor);
+    }
+
+    /// <summary>
+    /// Applies a reloaded configuration to the static devices: removed ones stop, new ones start, changed ones (any key
+    /// of theirs, or of the profile they use) stop and start again once their ports are closed; unchanged ones keep their
+    /// session. Devices USB discovery added are left alone. The answer is <see cref="Gateway.Reloaded"/>.
+    /// </summary>
+    private void Reload(GatewaySettings settings)
+    {
+        var diff = SettingsComparison.Diff(_settings.StaticDevices, settings.StaticDevices, d => d.Id);
+        _settings = settings;
+        foreach (var device in diff.Removed)
+        {
+            if (_devices.Remove(device.Id, out var running))
+            {
+                _log.Info("Device {DeviceId} removed from the configuration; stopping it", device.Id);
+                _removing[Context.Watch(running.Actor)] = (device.Id, ActorRefs.Nobody);
+                Context.Stop(running.Actor);
+            }
+        }
+
+        var taken = new List<string>();
+        foreach (var device in diff.Changed)
+        {
+            if (_devices.Remove(device.Id, out var running))
+            {
+                _log.Info("Device {DeviceId}: its settings changed; restarting it", device.Id);
+                _restarting[Context.Watch(running.Actor)] = device;
+                Context.Stop(running.Actor);
+            }
+        }
+
+        foreach (var device in diff.Added)
+        {
+            if (_devices.ContainsKey(device.Id))
+            {
+                // USB discovery found a device of that id first; the configured one waits for a restart.
+                taken.Add(device.Id);
+                _log.Warning("Device {DeviceId} is not added: the id is taken by a discovered device", device.Id);
+                continue;
+            }
+
+            Start(device, $"device-{device.Id}-{++_generation}");
+            _log.Info("Device {DeviceId} added on {Port} (profile {Profile})", device.Id, device.Port, device.Profile.Name);
+        }
+
+        Sender.Tell(new Gateway.Reloaded(
+            [.. diff.Added.Select(d => d.Id).Except(taken)],
+            [.. diff.Removed.Select(d => d.Id)],
+            [.. diff.Changed.Select(d => d.Id)],
+            [.. diff.Unchanged.Select(d => d.Id)]));
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
@@ -237,6 +303,15 @@ public static class Gateway
 
     /// <summary>The device has stopped and its ports are closed.</summary>
     public sealed record DeviceRemoved(string Id);
+
+    /// <summary>
+    /// Apply a reloaded configuration to the static devices (see <see cref="GatewaySupervisor"/>); the answer is
+    /// <see cref="Reloaded"/>.
+    /// </summary>
+    public sealed record Reload(GatewaySettings Settings);
+
+    /// <summary>What a reload did, by device id.</summary>
+    public sealed record Reloaded(IReadOnlyList<string> Added, IReadOnlyList<string> Removed, IReadOnlyList<string> Restarted, IReadOnlyList<string> Unchanged);
 
     /// <summary>
     /// Stop a device for good and show it as dead in status, with the reason, until a <see cref="RemoveDevice"/> or a new

@@ -1,4 +1,6 @@
 using System.Net;
+using ActorGateway.Actors.Service;
+using ActorGateway.Actors.Settings;
 using ActorGateway.Core.Network;
 using ActorGateway.Core.Supervision;
 using Akka.Actor;
@@ -14,18 +16,23 @@ namespace ActorGateway.Actors.Uplinks;
 /// <see cref="Failover"/> core which one carries the default route and the LAN's traffic. Children: the link
 /// monitor (netlink), the NAT table owner and the LAN service, each behind a backoff supervisor, and the
 /// uplinks, recreated after a backoff when they fail. At start it flushes routes a crashed run left
-/// (they carry the gateway's own route protocol). Every switch is logged with its reason.
+/// (they carry the gateway's own route protocol). Every switch is logged with its reason. On a configuration reload
+/// the static uplinks that changed are taken down and started again, new ones start, removed ones go; the others (and
+/// the uplinks devices brought) keep running.
 /// </summary>
 public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
     private const string FailbackTimer = "failback";
     private const int MaxUplinks = 100;
 
-    private readonly UplinkSettings _settings;
     private readonly NetworkDependencies _deps;
+    private UplinkSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, Entry> _uplinks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LinkEvent> _links = new(StringComparer.Ordinal);
+
+    // Static uplinks whose new definition starts once the old one is forgotten (its routes and leases released).
+    private readonly Dictionary<string, UplinkDefinition> _replacements = new(StringComparer.Ordinal);
     private FailoverState _failover = FailoverState.Initial;
     private IActorRef? _natTable;
     private IActorRef? _lan;
@@ -97,6 +104,7 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
             Stash.UnstashAll();
             Become(Running);
         });
+        Receive<Liveness.Ping>(m => Sender.Tell(new Liveness.Pong(m.Sequence)));
         ReceiveAny(_ => Stash.Stash());
     }
 
@@ -118,7 +126,7 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
 
         foreach (var s in _settings.StaticUplinks)
         {
-            Add(new UplinkDefinition(s.Id, s.Interface, UplinkSource.Static, s.Method, s.Priority, 0, s.Address, s.PrefixLength, s.Gateway, s.Dns, s.Health));
+            Add(Definition(s));
         }
 
         if (_settings.StaticUplinks.Count == 0)
@@ -249,6 +257,73 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
         });
         Receive<FailbackDue>(_ => Apply(FailoverEvent.FailbackDue.Instance));
         Receive<UplinkManager.GetStatus>(_ => Sender.Tell(Status()));
+        Receive<Liveness.Ping>(m => Sender.Tell(new Liveness.Pong(m.Sequence)));
+        Receive<UplinkManager.Reload>(m => Reload(m.Settings));
+    }
+
+    private static UplinkDefinition Definition(StaticUplink s) =>
+        new(s.Id, s.Interface, UplinkSource.Static, s.Method, s.Priority, 0, s.Address, s.PrefixLength, s.Gateway, s.Dns, s.Health);
+
+    /// <summary>
+    /// A reloaded configuration: static uplinks are diffed by id and only the changed, new and removed ones are touched.
+    /// Failover and per-device priorities apply from now on; the LAN, NAT, DHCP and route settings need a restart of the
+    /// gateway (the answer names them).
+    /// </summary>
+    private void Reload(UplinkSettings settings)
+    {
+        var diff = SettingsComparison.Diff(_settings.StaticUplinks, settings.StaticUplinks, u => u.Id);
+        var needRestart = new List<string>();
+        void Compare(string key, object? before, object? after)
+        {
+            if (!SettingsComparison.Same(before, after))
+            {
+                needRestart.Add(key);
+            }
+        }
+
+        Compare("lan", _settings.Lan, settings.Lan);
+        Compare("nat", _settings.Nat, settings.Nat);
+        Compare("dhcp", _settings.Dhcp, settings.Dhcp);
+        Compare("uplinks.metrics", _settings.Metrics, settings.Metrics);
+        Compare("uplinks.route-protocol", _settings.Ip, settings.Ip);
+        // The running children (NAT table, LAN service) keep the settings they started with; the rest applies now.
+        _settings = settings with { Lan = _settings.Lan, Nat = _settings.Nat, Dhcp = _settings.Dhcp, Metrics = _settings.Metrics, Ip = _settings.Ip };
+        foreach (var gone in diff.Removed.Concat(diff.Changed))
+        {
+            if (_uplinks.TryGetValue(gone.Id, out var entry) && !entry.Removed)
+            {
+                if (diff.Changed.Contains(gone))
+                {
+                    _replacements[gone.Id] = Definition(gone);
+                    Remove(entry, "its settings changed; it starts again with the new ones");
+                }
+                else
+                {
+                    Remove(entry, "removed from the configuration");
+                }
+            }
+        }
+
+        foreach (var added in diff.Added)
+        {
+            if (_uplinks.TryGetValue(added.Id, out var existing) && existing.Removed)
+            {
+                _replacements[added.Id] = Definition(added); // the old one of that id is still being taken down
+            }
+            else if (!_uplinks.ContainsKey(added.Id))
+            {
+                Add(Definition(added));
+            }
+        }
+
+        if (needRestart.Count > 0)
+        {
+            _log.Warning("Uplinks: {Keys} changed; that takes effect when the gateway restarts", string.Join(", ", needRestart));
+        }
+
+        Sender.Tell(new UplinkManager.Reloaded(
+            [.. diff.Added.Select(u => u.Id)], [.. diff.Removed.Select(u => u.Id)], [.. diff.Changed.Select(u => u.Id)],
+            [.. diff.Unchanged.Select(u => u.Id)], needRestart));
     }
 
     private void Add(UplinkDefinition definition)
@@ -309,6 +384,7 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
         // It failed: its PostStop released what it held. Start it again after a backoff.
         var (delay, next) = entry.Restart.Next();
         entry.Restart = next;
+        Context.System.EventStream.Publish(new UplinkManager.UplinkRestarted(entry.Definition.Id));
         Apply(new FailoverEvent.UplinkNotReady(entry.Definition.Id, $"its actor failed; starting it again in {delay.TotalSeconds:0.#} s"));
         Timers.StartSingleTimer($"recreate-{entry.Definition.Id}", new Recreate(entry.Definition.Id), delay);
     }
@@ -318,6 +394,10 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
         _uplinks.Remove(entry.Definition.Id);
         _log.Info("Uplink {UplinkId} removed: {Reason}", entry.Definition.Id, entry.RemovedBecause);
         Apply(new FailoverEvent.UplinkRemoved(entry.Definition.Id, entry.RemovedBecause ?? "removed"));
+        if (_replacements.Remove(entry.Definition.Id, out var replacement))
+        {
+            Add(replacement);
+        }
     }
 
     private void OnReport(Uplink.Report m)
@@ -394,6 +474,9 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
         {
             _log.Warning("Failover from {From} to {To}: {Reason}", s.From, s.To, s.Reason);
         }
+
+        Context.System.EventStream.Publish(new UplinkManager.Switched(s.From, s.To, s.Reason,
+            IsFailover: s.From is { } f && !(_failover.Candidates.TryGetValue(f, out var was) && was.Usable)));
 
         // The old one first: once its low-metric route is gone, the new one's standby route already carries the
         // traffic, before its own move to the active metric completes.
@@ -491,4 +574,21 @@ public static class UplinkManager
     {
         public static readonly GetStatus Instance = new();
     }
+
+    /// <summary>Apply a reloaded configuration (see <see cref="UplinkManagerActor"/>); the answer is <see cref="Reloaded"/>.</summary>
+    public sealed record Reload(UplinkSettings Settings);
+
+    /// <summary>What a reload did to the static uplinks, by id, and the keys that need a restart of the gateway.</summary>
+    public sealed record Reloaded(
+        IReadOnlyList<string> Added, IReadOnlyList<string> Removed, IReadOnlyList<string> Restarted, IReadOnlyList<string> Unchanged,
+        IReadOnlyList<string> NeedRestart);
+
+    /// <summary>
+    /// Published on the event stream when the traffic moves to another uplink (or to none): <paramref name="IsFailover"/>
+    /// when the one it left had failed, not for a failback or a better uplink arriving.
+    /// </summary>
+    public sealed record Switched(string? From, string? To, string Reason, bool IsFailover);
+
+    /// <summary>Published on the event stream when an uplink's actor failed and is started again after a backoff.</summary>
+    public sealed record UplinkRestarted(string UplinkId);
 }

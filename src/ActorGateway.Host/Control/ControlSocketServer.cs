@@ -3,8 +3,10 @@ using System.Text;
 using System.Text.Json;
 using ActorGateway.Actors.At;
 using ActorGateway.Actors.Gateway;
+using ActorGateway.Actors.Power;
 using ActorGateway.Actors.Uplinks;
 using ActorGateway.Core.At;
+using ActorGateway.Host.Service;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -18,7 +20,8 @@ namespace ActorGateway.Host.Control;
 /// the port — the seed guide's minicom step without its stale-port trap.
 /// </summary>
 public sealed class ControlSocketServer(
-    string path, IRequiredActor<GatewaySupervisor> gateway, ILogger<ControlSocketServer> log, ActorRegistry? registry = null)
+    string path, IRequiredActor<GatewaySupervisor> gateway, ILogger<ControlSocketServer> log, ActorRegistry? registry = null,
+    Func<Task<ReloadReply>>? reload = null)
     : BackgroundService
 {
     private static readonly TimeSpan MaxAtTimeout = TimeSpan.FromMinutes(5);
@@ -111,10 +114,17 @@ public sealed class ControlSocketServer(
                 {
                     // The devices' status and the network's, side by side: the two sides do not know each other.
                     var network = await uplinks.Ask<UplinksStatus>(UplinkManager.GetStatus.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                    return new StatusReply(status.At, status.Devices, network);
+                    return new StatusReply(status.At, status.Devices, network) { Power = await PowerAsync().ConfigureAwait(false) };
                 }
 
-                return status;
+                return await PowerAsync().ConfigureAwait(false) is { } power ? new StatusReply(status.At, status.Devices, null) { Power = power } : status;
+            case "reload":
+                if (reload is null)
+                {
+                    return new ControlError("this gateway was not started from a configuration file (actorgateway run); nothing to reload");
+                }
+
+                return await reload().ConfigureAwait(false);
             case "at":
                 if (string.IsNullOrWhiteSpace(request.Device) || string.IsNullOrWhiteSpace(request.Line))
                 {
@@ -148,7 +158,19 @@ public sealed class ControlSocketServer(
                 return new AtReply(request.Device, command.ForLog, response.Result.Outcome.ToString(),
                     response.Result.Lines, response.Result.Describe(), response.Result.IsOk || response.Result.Outcome == AtOutcome.Connect);
             default:
-                return new ControlError($"unknown command \"{request.Command}\" (known: status, at)");
+                return new ControlError($"unknown command \"{request.Command}\" (known: status, at, reload)");
         }
+    }
+
+    /// <summary>The supply's status on a Raspberry Pi; null elsewhere (nothing is said about power there).</summary>
+    private async Task<PowerStatus?> PowerAsync()
+    {
+        if (registry is null || !registry.TryGet<PowerMonitorActor>(out var power))
+        {
+            return null;
+        }
+
+        var status = await power.Ask<PowerStatus>(PowerMonitor.GetStatus.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        return status.Available ? status : null;
     }
 }

@@ -1,0 +1,62 @@
+using ActorGateway.Core.Io;
+using ActorGateway.Core.Power;
+
+namespace ActorGateway.Linux.Power;
+
+/// <summary>
+/// The Raspberry Pi's power sensors in sysfs: the firmware driver's <c>devices/platform/soc/soc:firmware/get_throttled</c>
+/// (the bitmask of <c>vcgencmd get_throttled</c>), and the <c>rpi_volt</c> hwmon device's <c>in0_lcrit_alarm</c> that newer
+/// kernels have (drivers/hwmon/raspberrypi-hwmon.c: 1 while the supply is below the firmware's threshold). Under
+/// <paramref name="sysfsRoot"/>, so tests read fixture trees. On another board neither file exists.
+/// </summary>
+public sealed class PiPowerSensor(string sysfsRoot = "/sys") : IPowerSensor
+{
+    /// <summary>The firmware file, relative to the sysfs root.</summary>
+    public const string ThrottledFile = "devices/platform/soc/soc:firmware/get_throttled";
+
+    /// <inheritdoc />
+    public string Describe() => $"{Path.Combine(sysfsRoot, ThrottledFile)} and the rpi_volt hwmon in {Path.Combine(sysfsRoot, "class/hwmon")}";
+
+    /// <inheritdoc />
+    public PowerReading? Read()
+    {
+        ThrottleFlags? flags = TryRead(Path.Combine(sysfsRoot, ThrottledFile)) is { } text ? Throttle.Parse(text) : null;
+        bool? alarm = null;
+        if (FindVoltageSensor() is { } hwmon && TryRead(Path.Combine(hwmon, "in0_lcrit_alarm")) is { } a)
+        {
+            alarm = a.Trim() == "1";
+        }
+
+        return flags is null && alarm is null ? null : new PowerReading(flags, alarm);
+    }
+
+    private string? FindVoltageSensor()
+    {
+        var hwmon = Path.Combine(sysfsRoot, "class/hwmon");
+        if (!Directory.Exists(hwmon))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Directory.EnumerateFileSystemEntries(hwmon).FirstOrDefault(d => TryRead(Path.Combine(d, "name"))?.Trim() == "rpi_volt");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static string? TryRead(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadAllText(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
