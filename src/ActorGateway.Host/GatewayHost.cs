@@ -77,6 +77,9 @@ public static class GatewayHost
                 akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
                 akka.log-dead-letters = 0
                 akka.log-dead-letters-during-shutdown = off
+                # Akka's own stdout logger speaks only before Serilog takes over and after it is gone: the last lines of a
+                # shutdown, in Akka's own format (a second timestamp in the journal). Off, they reach Serilog instead.
+                akka.stdout-loglevel = OFF
                 """,
                 HoconAddMode.Prepend);
             akka.ConfigureLoggers(loggers =>
