@@ -374,18 +374,11 @@ public static class Cli
 
     private static void WarnIfSecretsReadable(Serilog.ILogger logger, string source, GatewaySettings settings, bool moreSecrets = false)
     {
-        if (!File.Exists(source))
-        {
-            return;
-        }
-
         var holdsSecrets = moreSecrets || settings.StaticDevices.Any(d => d.Profile.Pin.Length > 0 || d.Profile.Password.Length > 0)
             || settings.Defaults.Pin.Length > 0 || settings.Defaults.Password.Length > 0;
-        var mode = File.GetUnixFileMode(source);
-        if (holdsSecrets && (mode & (UnixFileMode.OtherRead | UnixFileMode.GroupRead)) != 0)
+        foreach (var warning in Preflight.ConfigFileWarnings(source, holdsSecrets))
         {
-            logger.Warning("{Source} holds a PIN or password and is readable by others (mode {Mode}); make it 0600: chmod 600 {Source}",
-                source, Convert.ToString((int)mode, 8), source);
+            logger.Warning("{Warning}", warning);
         }
     }
 }

@@ -76,6 +76,33 @@ public static class Preflight
         }
     }
 
+    /// <summary>
+    /// What is wrong with the configuration file's permissions, in words (empty when only its owner can read and write
+    /// it). It may hold a SIM PIN and PPP passwords, so any reader but the owner is worth a warning, and more so when it
+    /// holds one now. Whoever may write it chooses the programs the gateway starts as root (<c>ppp.program</c>).
+    /// </summary>
+    public static IEnumerable<string> ConfigFileWarnings(string path, bool holdsSecrets)
+    {
+        if (!File.Exists(path))
+        {
+            yield break;
+        }
+
+        var mode = File.GetUnixFileMode(path);
+        var octal = Convert.ToString((int)mode & 0x1ff, 8).PadLeft(4, '0');
+        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        {
+            yield return $"{path} is writable by others (mode {octal}): whoever can write it chooses the programs the gateway runs as root. Make it 0600: chmod 600 {path}";
+        }
+
+        if ((mode & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+        {
+            yield return holdsSecrets
+                ? $"{path} holds a PIN or password and is readable by others (mode {octal}). Make it 0600: chmod 600 {path}"
+                : $"{path} is readable by others (mode {octal}); it holds no PIN or password now, but one added later would be readable too. Make it 0600: chmod 600 {path}";
+        }
+    }
+
     private static string? TryRead(string path)
     {
         try
