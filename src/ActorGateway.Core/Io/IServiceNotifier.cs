@@ -32,6 +32,18 @@ public static class ServiceNotifications
     /// <summary>A configuration reload has begun; <see cref="Ready"/> follows when it is done.</summary>
     public const string Reloading = "RELOADING=1";
 
+    /// <summary>
+    /// <see cref="Reloading"/> with <c>MONOTONIC_USEC=</c>, the CLOCK_MONOTONIC time in µs when the reload began: systemd 253
+    /// and later match a reload to its request by it (sd_notify(3), <c>Type=notify-reload</c> in systemd.service(5)), and
+    /// older ones ignore it.
+    /// </summary>
+    public static string ReloadingAt(long monotonicUsec) =>
+        Reloading + "\nMONOTONIC_USEC=" + monotonicUsec.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>CLOCK_MONOTONIC now, in µs (on Linux <see cref="System.Diagnostics.Stopwatch"/> reads that clock).</summary>
+    public static long MonotonicUsecNow() =>
+        (long)((Int128)System.Diagnostics.Stopwatch.GetTimestamp() * 1_000_000 / System.Diagnostics.Stopwatch.Frequency);
+
     /// <summary>A one-line status for <c>systemctl status</c>; newlines are replaced, since they separate assignments.</summary>
     public static string Status(string text) => "STATUS=" + text.Replace('\n', ' ').Replace('\r', ' ');
 

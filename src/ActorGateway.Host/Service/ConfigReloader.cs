@@ -58,7 +58,7 @@ public sealed class ConfigReloader(
         await _one.WaitAsync().ConfigureAwait(false);
         try
         {
-            notifier.Notify(ServiceNotifications.Reloading + "\n" + ServiceNotifications.Status($"reloading the configuration ({trigger})"));
+            notifier.Notify(ServiceNotifications.ReloadingAt(ServiceNotifications.MonotonicUsecNow()) + "\n" + ServiceNotifications.Status($"reloading the configuration ({trigger})"));
             var reply = await ApplyAsync(trigger).ConfigureAwait(false);
             notifier.Notify(ServiceNotifications.ReadyWithStatus(reply.Ok
                 ? $"reloaded: {reply.Restarted.Count} restarted, {reply.Added.Count} added, {reply.Removed.Count} removed"
