@@ -198,6 +198,10 @@ public sealed class GatewaySupervisor : ReceiveActor
                 _removing[Context.Watch(running.Actor)] = (device.Id, ActorRefs.Nobody);
                 Context.Stop(running.Actor);
             }
+            else if (PendingRestart(device.Id) is { } old)
+            {
+                _restarting.Remove(old); // an earlier reload's restart still waits for the old actor: it is off now
+            }
         }
 
         var taken = new List<string>();
@@ -209,10 +213,21 @@ public sealed class GatewaySupervisor : ReceiveActor
                 _restarting[Context.Watch(running.Actor)] = device;
                 Context.Stop(running.Actor);
             }
+            else if (PendingRestart(device.Id) is { } old)
+            {
+                _restarting[old] = device; // changed again before its old actor stopped: it starts with the newest settings
+            }
         }
 
         foreach (var device in diff.Added)
         {
+            if (_removing.FirstOrDefault(r => r.Value.Id == device.Id).Key is { } old)
+            {
+                // Removed by an earlier reload and back before its old actor stopped: it starts once the ports are closed.
+                _restarting[old] = device;
+                continue;
+            }
+
             if (_devices.ContainsKey(device.Id))
             {
                 // USB discovery found a device of that id first; the configured one waits for a restart.
@@ -231,6 +246,9 @@ public sealed class GatewaySupervisor : ReceiveActor
             [.. diff.Changed.Select(d => d.Id)],
             [.. diff.Unchanged.Select(d => d.Id)]));
     }
+
+    /// <summary>The old actor of a device whose restart (from a reload) waits for that actor to stop.</summary>
+    private IActorRef? PendingRestart(string id) => _restarting.FirstOrDefault(r => r.Value.Id == id).Key;
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
     {
