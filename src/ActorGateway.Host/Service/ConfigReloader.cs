@@ -13,9 +13,12 @@ using Microsoft.Extensions.Hosting;
 
 namespace ActorGateway.Host.Service;
 
-/// <summary>What a reload did, for <c>actorgateway reload</c> and the log.</summary>
+/// <summary>
+/// What a reload did, for <c>actorgateway reload</c> and the log. A refusal travels as <c>problem</c>, not <c>error</c>:
+/// the client reads a top-level <c>error</c> as a failed request, and would never say that the old configuration runs on.
+/// </summary>
 public sealed record ReloadReply(
-    bool Ok, string? Error, string Source, IReadOnlyList<string> Added, IReadOnlyList<string> Removed, IReadOnlyList<string> Restarted,
+    bool Ok, [property: System.Text.Json.Serialization.JsonPropertyName("problem")] string? Error, string Source, IReadOnlyList<string> Added, IReadOnlyList<string> Removed, IReadOnlyList<string> Restarted,
     IReadOnlyList<string> Unchanged, IReadOnlyList<string> NeedRestart);
 
 /// <summary>
