@@ -67,6 +67,12 @@ public sealed class ServiceProcessTests : IDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
+    private static async Task SignalAsync(Process process, string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>Notifications as they arrive, until one matches <paramref name="until"/> (or the deadline passes).</summary>
     private static List<string> ReadUntil(Socket manager, Func<string, bool> until, List<string> all)
     {
@@ -177,12 +183,15 @@ public sealed class ServiceProcessTests : IDisposable
             ReadUntil(manager, m => m.StartsWith("READY=1\nSTATUS=reloaded: 1 restarted", StringComparison.Ordinal), seen);
             ReadUntil(manager, m => m == "WATCHDOG=1", seen);
 
-            // SIGTERM: STOPPING, then a clean exit.
-            using (var kill = Process.Start("kill", ["-TERM", gateway.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
+            // SIGHUP (systemctl reload) reloads too; nothing changed this time, and the gateway runs on.
+            await SignalAsync(gateway, "HUP");
+            ReadUntil(manager, m => m.StartsWith("RELOADING=1\nMONOTONIC_USEC=", StringComparison.Ordinal), seen);
+            ReadUntil(manager, m => m.StartsWith("READY=1\nSTATUS=reloaded: 0 restarted, 0 added, 0 removed", StringComparison.Ordinal), seen);
+            ReadUntil(manager, m => m == "WATCHDOG=1", seen);
+            Assert.False(gateway.HasExited);
 
+            // SIGTERM: STOPPING, then a clean exit.
+            await SignalAsync(gateway, "TERM");
             ReadUntil(manager, m => m.StartsWith("STOPPING=1", StringComparison.Ordinal), seen);
             using var timeout = new CancellationTokenSource(Within);
             await gateway.WaitForExitAsync(timeout.Token);
@@ -233,11 +242,7 @@ public sealed class ServiceProcessTests : IDisposable
         }
         finally
         {
-            using (var kill = Process.Start("kill", ["-TERM", gateway.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
+            await SignalAsync(gateway, "TERM");
             using var timeout = new CancellationTokenSource(Within);
             await gateway.WaitForExitAsync(timeout.Token);
         }
