@@ -16,6 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Serilog;
 using Serilog.Events;
 
@@ -145,6 +146,7 @@ public static class GatewayHost
         try
         {
             var provider = Sdk.CreateMeterProviderBuilder()
+                .ConfigureResource(r => r.AddService("actorgateway", serviceVersion: Cli.Version, serviceInstanceId: Environment.MachineName))
                 .AddMeter(GatewayMetrics.MeterName)
                 .AddPrometheusHttpListener(o =>
                 {
