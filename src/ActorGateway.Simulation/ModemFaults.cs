@@ -46,6 +46,22 @@ public enum CallState
     Connected,
 }
 
+/// <summary>What ended the last call that was up (CONNECT had been sent).</summary>
+public enum CallEnd
+{
+    /// <summary><c>ATH</c> (V.250 §6.3.5), sent in command state or after the <c>+++</c> escape.</summary>
+    Hangup,
+
+    /// <summary><c>ATZ</c> (V.250 §6.1.1).</summary>
+    Reset,
+
+    /// <summary>DTR dropped with <c>&amp;D2</c> (V.250 §6.2.9): on a pty, the last close of the tty.</summary>
+    DtrDropped,
+
+    /// <summary>The network dropped the carrier (NO CARRIER).</summary>
+    Network,
+}
+
 /// <summary>V.250 §5.1 states of the DTE-DCE line on one port.</summary>
 public enum PortMode
 {

@@ -34,7 +34,7 @@ public sealed partial class ModemSimulator
                     return Final.Error;
                 }
 
-                EndCall();
+                EndCall(CallEnd.Reset);
                 s.Reset();
                 return null;
             case "&F": // V.250 §6.1.2
@@ -59,7 +59,7 @@ public sealed partial class ModemSimulator
                     return Final.Error;
                 }
 
-                EndCall();
+                EndCall(CallEnd.Hangup);
                 return null;
             case "O": // V.250 §6.3.6: return to online data state.
                 return ReturnToOnlineData(ctx);

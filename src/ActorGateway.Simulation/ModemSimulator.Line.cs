@@ -512,7 +512,7 @@ public sealed partial class ModemSimulator
                 break;
             case 2 when _callPort == port:
                 var wasDialing = _call == CallState.Dialing;
-                EndCall();
+                EndCall(CallEnd.DtrDropped);
                 EmitFinal(port, Final.Ok);
                 FlushHeldUrcs(port);
                 if (wasDialing)

@@ -21,6 +21,7 @@ public sealed partial class ModemSimulator
     private SimTimer? _dialTimer;
     private SimTimer? _flowTimer;
     private DateTimeOffset _connectedAt;
+    private CallEnd? _lastCallEnd;
 
     private bool IsRegistered => _registration is RegistrationStatus.Home or RegistrationStatus.Roaming;
 
@@ -255,11 +256,16 @@ public sealed partial class ModemSimulator
         FinishCommand(port);
     }
 
-    /// <summary>Hangs up whatever call there is; the port goes back to command state.</summary>
-    private void EndCall()
+    /// <summary>Hangs up whatever call there is (for <paramref name="how"/>); the port goes back to command state.</summary>
+    private void EndCall(CallEnd how)
     {
         Cancel(ref _dialTimer);
         Cancel(ref _flowTimer);
+        if (_call == CallState.Connected)
+        {
+            _lastCallEnd = how;
+        }
+
         var port = _callPort;
         _call = CallState.Idle;
         _callPort = null;
@@ -291,7 +297,7 @@ public sealed partial class ModemSimulator
             return;
         }
 
-        EndCall();
+        EndCall(CallEnd.Network);
         EmitFinal(port, new Final(FinalKind.NoCarrier));
         FlushHeldUrcs(port);
     }

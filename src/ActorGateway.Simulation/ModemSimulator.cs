@@ -72,6 +72,9 @@ public sealed partial class ModemSimulator : IDisposable
     /// <summary>Where the data call stands.</summary>
     public CallState CallState => Read(() => _call);
 
+    /// <summary>What ended the last call that was up, or null while none has ended.</summary>
+    public CallEnd? LastCallEnd => Read(() => _lastCallEnd);
+
     /// <summary>Network registration status (27.007 §7.2 stat).</summary>
     public RegistrationStatus Registration => Read(() => _registration);
 
