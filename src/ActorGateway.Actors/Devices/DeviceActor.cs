@@ -246,7 +246,7 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         {
             var command = PppdCommand.Build(_profile, m.Path, _device.Id, _deps.RuntimeDirectory);
             _ppp = Context.Watch(Context.ActorOf(
-                PppSessionActor.Props(_device.Id, command, m.Path, _deps.Processes, _profile.Timeouts.Handover, _deps.Clock),
+                PppSessionActor.Props(_device.Id, command, m.Path, _deps.Processes, _profile.Timeouts.Handover, _deps.Clock, _deps.Releases),
                 $"ppp-{_session}"));
         });
         Receive<PppSession.HoldsLine>(_ =>

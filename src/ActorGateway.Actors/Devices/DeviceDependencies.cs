@@ -1,3 +1,4 @@
+using ActorGateway.Actors.Uplinks;
 using ActorGateway.Core.Io;
 using ActorGateway.Core.Modem;
 
@@ -19,4 +20,8 @@ public sealed record DeviceDependencies(
     IPinVerdictStore PinVerdicts,
     TimeProvider Clock,
     string RuntimeDirectory,
-    IStalePppdReaper? StalePppd = null);
+    IStalePppdReaper? StalePppd = null)
+{
+    /// <summary>The endings of pppd processes whose actors have stopped; the gateway's shutdown waits for them.</summary>
+    public PendingReleases Releases { get; init; } = new();
+}

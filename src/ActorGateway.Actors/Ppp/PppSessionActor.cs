@@ -1,3 +1,4 @@
+using ActorGateway.Actors.Uplinks;
 using ActorGateway.Core.Io;
 using ActorGateway.Core.Ppp;
 using Akka.Actor;
@@ -10,7 +11,8 @@ namespace ActorGateway.Actors.Ppp;
 /// list (credentials in a 0600 options file), tells its parent when pppd holds the tty (so the gateway
 /// may close its own handle without DTR dropping), follows pppd's log for the link's addresses and DNS,
 /// and turns pppd's exit into a typed failure. <see cref="PostStop"/> always ends pppd (SIGTERM, which
-/// closes LCP and hangs up, then SIGKILL if it lingers) and removes the credentials file.
+/// closes LCP and hangs up, then SIGKILL if it lingers) and removes the credentials file; the ending is tracked in
+/// <see cref="PendingReleases"/>, so that the gateway's shutdown waits until pppd is gone.
 /// </summary>
 public sealed class PppSessionActor : ReceiveActor, IWithTimers
 {
@@ -26,16 +28,19 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
     private readonly IProcessRunner _runner;
     private readonly TimeSpan _handoverTimeout;
     private readonly TimeProvider _clock;
+    private readonly PendingReleases? _releases;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<string> _lastLines = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
     private bool _stopped;
     private IRunningProcess? _process; // set under _gate: the start completes on another thread
+    private Task? _startHandled;
     private PppLink _link = new();
     private DateTimeOffset? _upSince;
 
-    public PppSessionActor(string deviceId, PppdCommand command, string tty, IProcessRunner runner, TimeSpan handoverTimeout, TimeProvider clock)
+    public PppSessionActor(
+        string deviceId, PppdCommand command, string tty, IProcessRunner runner, TimeSpan handoverTimeout, TimeProvider clock, PendingReleases? releases = null)
     {
         _deviceId = deviceId;
         _command = command;
@@ -43,13 +48,16 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
         _runner = runner;
         _handoverTimeout = handoverTimeout;
         _clock = clock;
+        _releases = releases;
         Starting();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string deviceId, PppdCommand command, string tty, IProcessRunner runner, TimeSpan handoverTimeout, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new PppSessionActor(deviceId, command, tty, runner, handoverTimeout, clock));
+    /// <summary>The props; <paramref name="releases"/> (when given) tracks pppd's ending after this actor stops.</summary>
+    public static Props Props(
+        string deviceId, PppdCommand command, string tty, IProcessRunner runner, TimeSpan handoverTimeout, TimeProvider clock, PendingReleases? releases = null) =>
+        Akka.Actor.Props.Create(() => new PppSessionActor(deviceId, command, tty, runner, handoverTimeout, clock, releases));
 
     protected override void PreStart()
     {
@@ -68,7 +76,7 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
             start = Task.FromException<IRunningProcess>(e);
         }
 
-        start.ContinueWith(
+        var handled = start.ContinueWith(
             t =>
             {
                 if (!t.IsCompletedSuccessfully)
@@ -82,7 +90,7 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
                     if (_stopped)
                     {
                         // Stopped while pppd was starting: end it here, nobody else will.
-                        End(t.Result, _clock);
+                        _releases?.Track(End(t.Result, _clock));
                         return (object)new StartFailed(new TaskCanceledException());
                     }
 
@@ -91,7 +99,9 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
 
                 return new Started(t.Result);
             },
-            TaskScheduler.Default).PipeTo(self);
+            TaskScheduler.Default);
+        _startHandled = handled;
+        handled.PipeTo(self);
     }
 
     protected override void PostStop()
@@ -111,21 +121,25 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
                 _log.Info("{DeviceId}: stopping pppd (pid {Pid})", _deviceId, process.Id);
             }
 
-            End(process, _clock);
+            _releases?.Track(End(process, _clock));
+        }
+        else if (_startHandled is { IsCompleted: false } starting)
+        {
+            // The start's continuation ends pppd (and tracks that) once it is there.
+            _releases?.Track(starting);
         }
     }
 
-    /// <summary>SIGTERM (pppd closes LCP and hangs up), SIGKILL if it lingers, then release it. Never blocks.</summary>
-    private static void End(IRunningProcess process, TimeProvider clock)
+    /// <summary>SIGTERM (pppd closes LCP and hangs up), SIGKILL if it lingers, then release it. Never blocks; the task ends when pppd is gone.</summary>
+    private static Task End(IRunningProcess process, TimeProvider clock)
     {
         if (process.Exited.IsCompleted)
         {
-            _ = process.DisposeAsync().AsTask();
-            return;
+            return process.DisposeAsync().AsTask();
         }
 
         process.Terminate();
-        _ = process.Exited.WaitAsync(KillAfter, clock).ContinueWith(
+        return process.Exited.WaitAsync(KillAfter, clock).ContinueWith(
             t =>
             {
                 if (!t.IsCompletedSuccessfully)
