@@ -155,8 +155,10 @@ public static class Cli
 
             // Every port, configured or discovered, is taken with its UUCP lock, and never from another program.
             var processes = new LinuxProcessRunner();
+            // Disposed after the host: the locks handed to pppd processes that ended with the gateway go too.
+            using var ports = new LockingSerialPortOpener(new SystemSerialPortOpener(), usb.LockDirectory);
             var deps = new DeviceDependencies(
-                new LockingSerialPortOpener(new SystemSerialPortOpener(), usb.LockDirectory),
+                ports,
                 processes,
                 new FilePinVerdictStore(l.Settings.StateDirectory),
                 TimeProvider.System,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ActorGateway.Core.Io;
 
 namespace ActorGateway.Linux.Serial;
@@ -7,9 +8,13 @@ namespace ActorGateway.Linux.Serial;
 /// gateway) or has locked, naming it; takes the UUCP lock (<c>/run/lock/LCK..ttyUSB0</c>) before the exclusive open of
 /// <paramref name="inner"/> and removes it when the line is closed. After a hand-over the lock goes to the process that
 /// now holds the line (pppd runs with <c>nolock</c>), so it stays valid for the call and turns stale when pppd exits.
+/// A stale lock is taken over at the next open; <see cref="Dispose"/>, when the gateway stops, removes those of processes
+/// that have ended, since no next open will come.
 /// </summary>
-public sealed class LockingSerialPortOpener(ISerialPortOpener inner, string lockDirectory) : ISerialPortOpener
+public sealed class LockingSerialPortOpener(ISerialPortOpener inner, string lockDirectory) : ISerialPortOpener, IDisposable
 {
+    private readonly ConcurrentDictionary<string, (UucpLockFile Lock, int Pid)> _handedOver = new(StringComparer.Ordinal);
+
     /// <summary>Where the lock files go.</summary>
     public string LockDirectory { get; } = lockDirectory;
 
@@ -38,7 +43,7 @@ public sealed class LockingSerialPortOpener(ISerialPortOpener inner, string lock
         try
         {
             var connection = await inner.OpenAsync(options, cancellationToken).ConfigureAwait(false);
-            return lockFile is null ? connection : new LockedConnection(connection, lockFile);
+            return lockFile is null ? connection : new LockedConnection(connection, lockFile, this);
         }
         catch
         {
@@ -47,7 +52,18 @@ public sealed class LockingSerialPortOpener(ISerialPortOpener inner, string lock
         }
     }
 
-    private sealed class LockedConnection(ISerialConnection inner, UucpLockFile lockFile) : ISerialConnection
+    /// <summary>Removes the locks handed over to processes that have ended since (pppd, stopped with the gateway); a lock of one still running stays.</summary>
+    public void Dispose()
+    {
+        foreach (var (handed, pid) in _handedOver.Values)
+        {
+            handed.ReleaseIfEnded(pid);
+        }
+
+        _handedOver.Clear();
+    }
+
+    private sealed class LockedConnection(ISerialConnection inner, UucpLockFile lockFile, LockingSerialPortOpener opener) : ISerialConnection
     {
         private bool _handedOver;
 
@@ -69,6 +85,7 @@ public sealed class LockingSerialPortOpener(ISerialPortOpener inner, string lock
             if (_handedOver && TtyHolders.OthersHolding(Path) is [var successor])
             {
                 lockFile.TransferTo(successor.Pid);
+                opener._handedOver[lockFile.Path] = (lockFile, successor.Pid);
                 return;
             }
 

@@ -85,6 +85,15 @@ public sealed class UucpLockFile
     /// <summary>Hands the lock to <paramref name="pid"/> (pppd, after it took the line over), so it stays valid while it runs.</summary>
     public void TransferTo(int pid) => Write(Path, pid);
 
+    /// <summary>Removes the lock if it still names <paramref name="pid"/> (a process it was handed to) and that process has ended.</summary>
+    public void ReleaseIfEnded(int pid)
+    {
+        if (ReadPid(Path) == pid && !TtyHolders.IsAlive(pid))
+        {
+            TryDelete(Path);
+        }
+    }
+
     /// <summary>Removes the lock if it is still this process's.</summary>
     public void Release()
     {
