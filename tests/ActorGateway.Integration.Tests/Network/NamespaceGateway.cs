@@ -90,11 +90,15 @@ public sealed class NamespaceGateway
         return JsonSerializer.Deserialize<StatusReply>(json, ControlJson.Options)!;
     }
 
-    /// <summary>Polls the status until <paramref name="condition"/> holds, or fails after <paramref name="within"/> with the last status and log.</summary>
-    public async Task<UplinksStatus> WaitForAsync(Func<UplinksStatus, bool> condition, TimeSpan within, string what)
+    /// <summary>Polls the uplinks' status until <paramref name="condition"/> holds, or fails after <paramref name="within"/> with the last status and log.</summary>
+    public async Task<UplinksStatus> WaitForAsync(Func<UplinksStatus, bool> condition, TimeSpan within, string what) =>
+        (await WaitForStatusAsync(s => s.Uplinks is { } u && condition(u), within, what)).Uplinks!;
+
+    /// <summary>Polls the whole status (devices and uplinks) until <paramref name="condition"/> holds, or fails after <paramref name="within"/>.</summary>
+    public async Task<StatusReply> WaitForStatusAsync(Func<StatusReply, bool> condition, TimeSpan within, string what)
     {
         var clock = Stopwatch.StartNew();
-        UplinksStatus? last = null;
+        StatusReply? last = null;
         while (clock.Elapsed < within)
         {
             if (_process.HasExited)
@@ -106,8 +110,8 @@ public sealed class NamespaceGateway
             {
                 try
                 {
-                    last = (await StatusAsync()).Uplinks;
-                    if (last is not null && condition(last))
+                    last = await StatusAsync();
+                    if (condition(last))
                     {
                         return last;
                     }
@@ -124,6 +128,9 @@ public sealed class NamespaceGateway
         throw new Xunit.Sdk.XunitException(
             $"the gateway did not reach {what} within {within}; last status: {JsonSerializer.Serialize(last, ControlJson.Options)}\nlog:\n{string.Join('\n', Lines.TakeLast(40))}");
     }
+
+    /// <summary>The gateway's process id.</summary>
+    public int Pid => _process.Id;
 
     /// <summary>Stops it as systemd would (SIGTERM) and returns its exit status.</summary>
     public async Task<int> StopAsync()
