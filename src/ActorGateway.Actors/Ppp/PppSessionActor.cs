@@ -90,7 +90,8 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
                     if (_stopped)
                     {
                         // Stopped while pppd was starting: end it here, nobody else will.
-                        _releases?.Track(End(t.Result, _clock));
+                        var ending = End(t.Result, _clock);
+                        _releases?.Track(ending);
                         return (object)new StartFailed(new TaskCanceledException());
                     }
 
@@ -121,7 +122,8 @@ public sealed class PppSessionActor : ReceiveActor, IWithTimers
                 _log.Info("{DeviceId}: stopping pppd (pid {Pid})", _deviceId, process.Id);
             }
 
-            _releases?.Track(End(process, _clock));
+            var ending = End(process, _clock); // not inside ?.(): without a tracker it must still run
+            _releases?.Track(ending);
         }
         else if (_startHandled is { IsCompleted: false } starting)
         {
