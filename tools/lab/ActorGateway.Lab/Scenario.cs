@@ -34,7 +34,7 @@ public sealed class ScenarioRun(Lab lab)
 /// <summary>One of the scenarios, run on a booted <see cref="Lab"/>.</summary>
 public abstract class Scenario
 {
-    /// <summary>The number for it (1-6; 7 is the lab's own).</summary>
+    /// <summary>The number for it (1-6; 7 and 8 are the lab's own).</summary>
     public abstract int Number { get; }
 
     /// <summary>The name given on the command line.</summary>
@@ -48,6 +48,6 @@ public abstract class Scenario
     /// <summary>Every scenario, in the order one boot runs them (each leaves the lab as the next expects it).</summary>
     public static IReadOnlyList<Scenario> All { get; } =
     [
-        new ColdPlug(), new HotPlug(), new TwoModems(), new BrownOut(), new StalePort(), new IspDrop(), new NoCarrier(),
+        new ColdPlug(), new HotPlug(), new TwoModems(), new BrownOut(), new StalePort(), new IspDrop(), new NoCarrier(), new Sigterm(),
     ];
 }

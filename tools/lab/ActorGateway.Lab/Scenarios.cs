@@ -316,3 +316,68 @@ internal sealed class NoCarrier : Scenario
         await Steps.CheckLinkAsync(lab, run, modem, after, byRoutingTable: true, ct);
     }
 }
+
+/// <summary>
+/// 8. SIGTERM mid-call, as systemd stops the service: the gateway ends pppd (which closes LCP: the modem hangs up),
+/// and is gone within its shutdown timeout leaving no pppd, no ppp interface, no route through it, no UUCP lock and
+/// no control socket. It stops the gateway, so it runs last.
+/// </summary>
+internal sealed class Sigterm : Scenario
+{
+    // GatewayHost.ShutdownTimeout: what the gateway gives itself; the unit's TimeoutStopSec is larger.
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(25);
+
+    public override int Number => 8;
+
+    public override string Name => "sigterm";
+
+    public override string Title => "SIGTERM to the gateway mid-call -> it exits in time; no pppd, ppp interface, route, lock or socket left";
+
+    public override async Task RunAsync(Lab lab, ScenarioRun run, CancellationToken ct)
+    {
+        var modem = lab.M0;
+        var device = await Steps.OnlineAsync(lab, modem, ct);
+        var tty = await lab.TtyOfAsync(modem, ct) ?? throw new InvalidOperationException("m0 has no tty");
+        var pppd = await lab.StepAsync($"pppd-pid {LabModem.PppLinkNameOf(device.Id)}", ct);
+        var gateway = (await lab.Guest.RunAsync("cat /run/lab-gateway.pid", TimeSpan.FromSeconds(30), ct)).Output.Trim();
+        var lockFile = $"/run/lock/LCK..{tty}";
+        var locked = (await lab.Guest.RunAsync($"cat {lockFile}", TimeSpan.FromSeconds(30), ct)).Output.Trim();
+        var routes = (await lab.Guest.RunAsync("ip route show", TimeSpan.FromSeconds(30), ct)).Output;
+        lab.Detail($"before: {device}; {tty}; pppd pid {pppd}; gateway pid {gateway}; {lockFile}: {locked}\n{routes}");
+        run.Check(pppd.Length > 0 && locked == pppd, $"mid-call: pppd carries the call on {device.Interface} and holds {lockFile}", $"pppd {pppd}, lock {locked}");
+        run.Check(routes.Contains($"dev {device.Interface}", StringComparison.Ordinal), $"mid-call: a route through {device.Interface}");
+        var callsBefore = modem.Link?.Simulator.CallState;
+
+        var signalled = lab.Now;
+        await lab.Guest.RunAsync($"kill -TERM {gateway}", TimeSpan.FromSeconds(30), ct);
+        await lab.WaitAsync("the gateway to exit", ShutdownTimeout + TimeSpan.FromSeconds(15), async () => !await Steps.AliveAsync(lab, gateway, ct), ct);
+        var took = lab.Now - signalled;
+        run.Figure("SIGTERM -> the gateway exited (as seen through the agent)", took);
+        run.Check(took < ShutdownTimeout, "the gateway exited within its shutdown timeout", Lab.Seconds(took));
+
+        // Checked at once: what is left when the gateway is gone is left for good.
+        run.Check(!await Steps.AliveAsync(lab, pppd, ct), "pppd is gone", $"pid {pppd}");
+        var link = await lab.Guest.RunAsync($"ip link show {device.Interface}", TimeSpan.FromSeconds(30), ct);
+        run.Check(!link.Ok, $"{device.Interface} is gone", link.Output.Trim());
+        var after = (await lab.Guest.RunAsync("ip route show; nft list tables 2>/dev/null || true", TimeSpan.FromSeconds(30), ct)).Output;
+        run.Check(!after.Contains("ppp", StringComparison.Ordinal) && !after.Contains("actorgateway", StringComparison.Ordinal),
+            "no route through a ppp interface, no nft table of the gateway's", after.Trim());
+        var lockLeft = await lab.Guest.RunAsync($"test ! -e {lockFile}", TimeSpan.FromSeconds(30), ct);
+        run.Check(lockLeft.Ok, $"{lockFile} is gone");
+        var socket = await lab.Guest.RunAsync("test ! -e /run/actorgateway/control.sock", TimeSpan.FromSeconds(30), ct);
+        run.Check(socket.Ok, "the control socket is gone");
+        var holders = await lab.StepAsync($"holds {tty}", ct);
+        run.Check(holders.Length == 0, $"nothing holds {tty}", holders);
+        // The modem face ends the call on pppd's LCP Terminate, after a short pause (ChardevLinkOptions.HangUpAfterTerminate).
+        var hungUp = lab.Now;
+        while (modem.Link?.Simulator.CallState != ActorGateway.Simulation.CallState.Idle && lab.Now - hungUp < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(100, ct);
+        }
+
+        var state = modem.Link?.Simulator.CallState;
+        run.Check(state == ActorGateway.Simulation.CallState.Idle, "the modem hung up", $"{callsBefore} -> {state}");
+        var log = await Steps.GatewayLogSinceAsync(lab, 0);
+        run.Check(log.Contains("Exiting with [ExitCode:0]", StringComparison.Ordinal), "the gateway's shutdown ran to its end (exit code 0)");
+    }
+}
