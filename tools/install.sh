@@ -87,13 +87,20 @@ fi
 # systemd is the init system (sd_booted(3)): only then can units be started and reloaded.
 systemd_running() { [[ -d /run/systemd/system ]]; }
 
-# The .NET runtime identifier of this machine.
+# The .NET runtime identifier of this machine's userland. dpkg's architecture first: 32-bit Raspberry Pi OS
+# runs a 64-bit kernel on a Pi 3/4/5, so uname -m says aarch64 where an arm64 program cannot start (no arm64 libc).
 host_rid() {
-  case $(uname -m) in
+  local arch
+  arch=$(dpkg --print-architecture 2>/dev/null || uname -m)
+  case $arch in
+    amd64) arch=x86_64 ;;
+    armhf|armel) arch=armv7l ;;
+  esac
+  case $arch in
     x86_64) echo linux-x64 ;;
     aarch64|arm64) echo linux-arm64 ;;
     armv7l|armv6l) die "32-bit ARM (armv7l/armv6l: 32-bit Raspberry Pi OS) has no build: install the 64-bit OS, or publish linux-arm elsewhere and pass --from" ;;
-    *) die "no .NET build for $(uname -m): publish elsewhere and pass --from DIR" ;;
+    *) die "no .NET build for $arch: publish elsewhere and pass --from DIR" ;;
   esac
 }
 
