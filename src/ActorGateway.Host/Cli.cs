@@ -182,27 +182,10 @@ public static class Cli
         var command = new Command("status", "Show what the running gateway's devices are doing.") { json, SocketOption, ConfigOption };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var socket = SocketPath(parse);
-            if (socket is null)
+            var (answer, failed) = await RequestAsync(parse, new ControlRequest("status"), TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            if (answer is null)
             {
-                return 2;
-            }
-
-            string answer;
-            try
-            {
-                answer = await ControlClient.RequestAsync(socket, new ControlRequest("status"), TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 1;
-            }
-
-            if (TryError(answer) is { } problem)
-            {
-                Console.Error.WriteLine($"error: {problem}");
-                return 1;
+                return failed;
             }
 
             if (parse.GetValue(json))
@@ -238,27 +221,10 @@ public static class Cli
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var socket = SocketPath(parse);
-            if (socket is null)
+            var (answer, failed) = await RequestAsync(parse, new ControlRequest("reload"), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            if (answer is null)
             {
-                return 2;
-            }
-
-            string answer;
-            try
-            {
-                answer = await ControlClient.RequestAsync(socket, new ControlRequest("reload"), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 1;
-            }
-
-            if (TryError(answer) is { } problem)
-            {
-                Console.Error.WriteLine($"error: {problem}");
-                return 1;
+                return failed;
             }
 
             var reply = JsonSerializer.Deserialize<ReloadReply>(answer, ControlJson.Options)!;
@@ -300,30 +266,12 @@ public static class Cli
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var socket = SocketPath(parse);
-            if (socket is null)
-            {
-                return 2;
-            }
-
             var seconds = parse.GetValue(timeout);
-            string answer;
-            try
+            var (answer, failed) = await RequestAsync(parse, new ControlRequest("at", parse.GetValue(device), parse.GetValue(line), seconds),
+                TimeSpan.FromSeconds(seconds + 5), cancellationToken).ConfigureAwait(false);
+            if (answer is null)
             {
-                answer = await ControlClient.RequestAsync(socket,
-                    new ControlRequest("at", parse.GetValue(device), parse.GetValue(line), seconds),
-                    TimeSpan.FromSeconds(seconds + 5), cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 1;
-            }
-
-            if (TryError(answer) is { } problem)
-            {
-                Console.Error.WriteLine($"error: {problem}");
-                return 1;
+                return failed;
             }
 
             var reply = JsonSerializer.Deserialize<AtReply>(answer, ControlJson.Options)!;
@@ -356,6 +304,38 @@ public static class Cli
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> to the running gateway's control socket: its answer, or null and the exit status
+    /// after the reason was printed (2: no socket path; 1: no gateway there, or it refused the request).
+    /// </summary>
+    private static async Task<(string? Answer, int ExitCode)> RequestAsync(ParseResult parse, ControlRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var socket = SocketPath(parse);
+        if (socket is null)
+        {
+            return (null, 2);
+        }
+
+        string answer;
+        try
+        {
+            answer = await ControlClient.RequestAsync(socket, request, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return (null, 1);
+        }
+
+        if (TryError(answer) is { } problem)
+        {
+            Console.Error.WriteLine($"error: {problem}");
+            return (null, 1);
+        }
+
+        return (answer, 0);
     }
 
     private static string? SocketPath(ParseResult parse)

@@ -39,6 +39,16 @@ public static class SettingsComparison
     /// <summary>True when <paramref name="a"/> and <paramref name="b"/> hold the same values, lists and dictionaries compared item by item.</summary>
     public static bool Same(object? a, object? b) => Same(a, b, 0);
 
+    /// <summary>
+    /// The keys, of <c>(key, before, after)</c> triples, whose values differ (<see cref="Same(object?, object?)"/>): the
+    /// settings a reload cannot apply to running parts and names for a restart.
+    /// </summary>
+    public static List<string> ChangedKeys(params (string Key, object? Before, object? After)[] settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return [.. settings.Where(s => !Same(s.Before, s.After)).Select(s => s.Key)];
+    }
+
     private static bool Same(object? a, object? b, int depth)
     {
         if (ReferenceEquals(a, b))

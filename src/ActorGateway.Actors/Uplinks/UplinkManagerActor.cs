@@ -272,20 +272,12 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
     private void Reload(UplinkSettings settings)
     {
         var diff = SettingsComparison.Diff(_settings.StaticUplinks, settings.StaticUplinks, u => u.Id);
-        var needRestart = new List<string>();
-        void Compare(string key, object? before, object? after)
-        {
-            if (!SettingsComparison.Same(before, after))
-            {
-                needRestart.Add(key);
-            }
-        }
-
-        Compare("lan", _settings.Lan, settings.Lan);
-        Compare("nat", _settings.Nat, settings.Nat);
-        Compare("dhcp", _settings.Dhcp, settings.Dhcp);
-        Compare("uplinks.metrics", _settings.Metrics, settings.Metrics);
-        Compare("uplinks.route-protocol", _settings.Ip, settings.Ip);
+        var needRestart = SettingsComparison.ChangedKeys(
+            ("lan", _settings.Lan, settings.Lan),
+            ("nat", _settings.Nat, settings.Nat),
+            ("dhcp", _settings.Dhcp, settings.Dhcp),
+            ("uplinks.metrics", _settings.Metrics, settings.Metrics),
+            ("uplinks.route-protocol", _settings.Ip, settings.Ip));
         // The running children (NAT table, LAN service) keep the settings they started with; the rest applies now.
         _settings = settings with { Lan = _settings.Lan, Nat = _settings.Nat, Dhcp = _settings.Dhcp, Metrics = _settings.Metrics, Ip = _settings.Ip };
         foreach (var gone in diff.Removed.Concat(diff.Changed))

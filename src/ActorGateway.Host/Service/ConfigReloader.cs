@@ -109,22 +109,14 @@ public sealed class ConfigReloader(
             return new ReloadReply(false, problem, source, [], [], [], [], []);
         }
 
-        var needRestart = new List<string>();
-        void Compare(string key, object? before, object? after)
-        {
-            if (!SettingsComparison.Same(before, after))
-            {
-                needRestart.Add(key);
-            }
-        }
-
-        Compare("control-socket", _settings.ControlSocket, next.ControlSocket);
-        Compare("state-directory", _settings.StateDirectory, next.StateDirectory);
-        Compare("runtime-directory", _settings.RuntimeDirectory, next.RuntimeDirectory);
-        Compare("usb", UsbSettings.Create(_settings), UsbSettings.Create(next));
-        Compare("power", PowerSettings.Create(_settings), PowerSettings.Create(next));
-        Compare("metrics", MetricsSettings.Create(_settings), MetricsSettings.Create(next));
-        Compare("service", ServiceSettings.Create(_settings), ServiceSettings.Create(next));
+        var needRestart = SettingsComparison.ChangedKeys(
+            ("control-socket", _settings.ControlSocket, next.ControlSocket),
+            ("state-directory", _settings.StateDirectory, next.StateDirectory),
+            ("runtime-directory", _settings.RuntimeDirectory, next.RuntimeDirectory),
+            ("usb", UsbSettings.Create(_settings), UsbSettings.Create(next)),
+            ("power", PowerSettings.Create(_settings), PowerSettings.Create(next)),
+            ("metrics", MetricsSettings.Create(_settings), MetricsSettings.Create(next)),
+            ("service", ServiceSettings.Create(_settings), ServiceSettings.Create(next)));
         if (uplinks.Enabled != runningUplinks.Enabled && runningUplinks.EnabledBecause != "not root")
         {
             needRestart.Add("uplinks.enabled");
