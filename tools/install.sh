@@ -107,11 +107,11 @@ host_rid() {
 # Publishes the self-contained program for RID into artifacts/publish/RID and prints that directory.
 publish() {
   local rid=$1 out=$repo/artifacts/publish/$1
+  command -v dotnet >/dev/null || die "dotnet not found on root's PATH: install the .NET 10 SDK, or publish as yourself (tools/publish) and pass --from DIR"
   if [[ -x $repo/tools/publish ]]; then
-    "$repo/tools/publish" "$rid" >&2
+    "$repo/tools/publish" "$rid" >&2 || return 1
   else
-    command -v dotnet >/dev/null || die "dotnet not found: install the .NET 10 SDK, or publish elsewhere and pass --from DIR"
-    dotnet publish "$repo/src/ActorGateway.Host" -c Release -r "$rid" --self-contained -o "$out" --nologo -v quiet >&2
+    dotnet publish "$repo/src/ActorGateway.Host" -c Release -r "$rid" --self-contained -o "$out" --nologo -v quiet >&2 || return 1
   fi
   echo "$out"
 }
@@ -185,7 +185,9 @@ do_install() {
   if [[ -n $from ]]; then
     publish_dir=$from
   else
-    publish_dir=$(publish "$(host_rid)")
+    local rid
+    rid=$(host_rid) || exit 1                   # host_rid has said why
+    publish_dir=$(publish "$rid") || die "publishing the program for $rid failed (see above)"
   fi
   [[ -d $publish_dir ]] || die "$publish_dir: no such publish directory"
   publish_dir=$(cd "$publish_dir" && pwd)
@@ -285,7 +287,7 @@ do_install() {
 tell_neighbours() {
   if command -v udevadm >/dev/null && [[ -S /run/udev/control ]]; then
     udevadm control --reload
-    udevadm trigger --action=change --subsystem-match=tty --subsystem-match=net --subsystem-match=usbmisc
+    udevadm trigger --settle --action=change --subsystem-match=tty --subsystem-match=net --subsystem-match=usbmisc
     say "udev rules reloaded and USB ports re-announced"
   fi
   if systemd_running && systemctl -q is-active ModemManager.service; then

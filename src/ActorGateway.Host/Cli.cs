@@ -291,7 +291,7 @@ public static class Cli
     {
         ArgumentNullException.ThrowIfNull(power);
         var text = new System.Text.StringBuilder();
-        text.Append('\n').Append("POWER  ").Append(power.UnderVoltageNow ? "UNDER-VOLTAGE NOW" : power.UnderVoltageSinceBoot ? "under-voltage since boot" : "ok")
+        text.Append('\n').Append("POWER  ").Append(power.UnderVoltageNow ? "UNDER-VOLTAGE NOW" : power.UnderVoltageEarlier ? "under-voltage earlier" : "ok")
             .Append(" (get_throttled ").Append(power.Flags ?? "-").Append(": ").Append(power.Detail).Append(")\n");
         foreach (var casualty in power.Casualties)
         {

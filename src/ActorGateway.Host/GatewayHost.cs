@@ -161,7 +161,7 @@ public static class GatewayHost
         catch (Exception e) when (e is System.Net.HttpListenerException or InvalidOperationException)
         {
             metrics.Dispose();
-            logger.Error("Metrics: cannot listen on {Uri}: {Error}; the gateway runs without metrics", settings.UriPrefix, e.Message);
+            logger.Error("Metrics: cannot listen on {Uri}: {Error}; the gateway runs without metrics", settings.UriPrefix, e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message);
             return null;
         }
     }

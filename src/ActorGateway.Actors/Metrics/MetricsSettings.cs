@@ -32,6 +32,12 @@ public sealed record MetricsSettings(bool Enabled, IPAddress Address, int Port, 
             throw r.Error("listen", $"\"{listen}\" is not ADDRESS:PORT, e.g. 127.0.0.1:9464 (an IP address, not a name)");
         }
 
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            // The exporter's HttpListener takes a host name and refuses the wildcard ("The request is not supported").
+            throw r.Error("listen", $"\"{listen}\": the metrics endpoint cannot listen on every address; name one address of this machine, e.g. the LAN's");
+        }
+
         var path = r.String("path", defaults.Path);
         if (!path.StartsWith('/') || path.Any(char.IsWhiteSpace))
         {

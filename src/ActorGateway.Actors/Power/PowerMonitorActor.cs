@@ -64,7 +64,7 @@ public sealed class PowerMonitorActor : ReceiveActor, IWithTimers
         events.Subscribe(Self, typeof(DeviceEvents.PortLost));
         if (first.UnderVoltageOccurred && !first.UnderVoltageNow)
         {
-            _log.Warning("Power: the Pi has seen under-voltage since it booted ({Flags}); {Advice}", Words(first), Throttle.Advice);
+            _log.Warning("Power: the Pi has seen under-voltage before the gateway started ({Flags}); {Advice}", Words(first), Throttle.Advice);
         }
 
         Apply(first);
@@ -87,8 +87,9 @@ public sealed class PowerMonitorActor : ReceiveActor, IWithTimers
         _last = reading;
         var now = _clock.GetUtcNow();
 
-        // The sticky "since boot" bit turning on between two reads is an under-voltage the reads missed.
-        var newlyOccurred = before is not null && reading.UnderVoltageOccurred && !before.UnderVoltageOccurred;
+        // The sticky bit turning on between two reads is an under-voltage the reads missed, unless the last read saw one
+        // going on: then it is that episode's tail (the hwmon driver clears the sticky bits every 2 s, also mid-episode).
+        var newlyOccurred = before is not null && reading.UnderVoltageOccurred && !before.UnderVoltageOccurred && !before.UnderVoltageNow;
         if (reading.UnderVoltageNow || newlyOccurred)
         {
             _lastUnderVoltage = now;
@@ -159,7 +160,7 @@ public sealed class PowerMonitorActor : ReceiveActor, IWithTimers
         {
             Available = r is not null,
             UnderVoltageNow = r?.UnderVoltageNow ?? false,
-            UnderVoltageSinceBoot = r?.UnderVoltageOccurred ?? false,
+            UnderVoltageEarlier = r?.UnderVoltageOccurred ?? false,
             ThrottledNow = r?.ThrottledNow ?? false,
             Flags = r?.Flags is { } f ? $"0x{(int)f:x}" : null,
             Detail = r is null ? null : Words(r),
@@ -195,7 +196,7 @@ public sealed record PowerStatus
 
     public bool UnderVoltageNow { get; init; }
 
-    public bool UnderVoltageSinceBoot { get; init; }
+    public bool UnderVoltageEarlier { get; init; }
 
     public bool ThrottledNow { get; init; }
 

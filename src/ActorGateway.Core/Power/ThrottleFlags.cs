@@ -6,7 +6,8 @@ namespace ActorGateway.Core.Power;
 /// The Raspberry Pi firmware's throttling bitmask, as <c>vcgencmd get_throttled</c> prints it and the firmware driver
 /// exposes it in sysfs (<c>/sys/devices/platform/soc/soc:firmware/get_throttled</c>, hex). Bits, from the Raspberry Pi
 /// documentation ("vcgencmd", get_throttled): 0 under-voltage detected, 1 ARM frequency capped, 2 currently throttled,
-/// 3 soft temperature limit active; 16 to 19 say the same happened since boot.
+/// 3 soft temperature limit active; 16 to 19 say the same happened earlier: sticky bits, set since boot or since they were
+/// last cleared (the kernel's raspberrypi-hwmon driver asks the firmware to clear them every 2 s, so with it they cover ~2 s).
 /// </summary>
 [Flags]
 public enum ThrottleFlags
@@ -30,7 +31,7 @@ public sealed record PowerReading(ThrottleFlags? Flags, bool? LowVoltageAlarm)
     /// <summary>Under-voltage now, by either source.</summary>
     public bool UnderVoltageNow => LowVoltageAlarm == true || (Flags?.HasFlag(ThrottleFlags.UnderVoltage) ?? false);
 
-    /// <summary>Under-voltage since boot (the firmware's sticky bit).</summary>
+    /// <summary>Under-voltage earlier (the firmware's sticky bit: since boot, or since the hwmon driver last cleared it).</summary>
     public bool UnderVoltageOccurred => Flags?.HasFlag(ThrottleFlags.UnderVoltageOccurred) ?? false;
 
     /// <summary>Throttled (or frequency-capped) now.</summary>
@@ -67,7 +68,7 @@ public static class Throttle
             : null;
     }
 
-    /// <summary>The flags in words: <c>under-voltage now, throttled now, under-voltage since boot</c>; "none" when clear.</summary>
+    /// <summary>The flags in words: <c>under-voltage now, throttled now, under-voltage earlier</c>; "none" when clear.</summary>
     public static string Describe(ThrottleFlags flags)
     {
         var words = new List<string>();
@@ -83,10 +84,10 @@ public static class Throttle
         Add(ThrottleFlags.FrequencyCapped, "ARM frequency capped now");
         Add(ThrottleFlags.Throttled, "throttled now");
         Add(ThrottleFlags.SoftTemperatureLimit, "soft temperature limit now");
-        Add(ThrottleFlags.UnderVoltageOccurred, "under-voltage since boot");
-        Add(ThrottleFlags.FrequencyCappedOccurred, "frequency capped since boot");
-        Add(ThrottleFlags.ThrottledOccurred, "throttled since boot");
-        Add(ThrottleFlags.SoftTemperatureLimitOccurred, "soft temperature limit since boot");
+        Add(ThrottleFlags.UnderVoltageOccurred, "under-voltage earlier");
+        Add(ThrottleFlags.FrequencyCappedOccurred, "frequency capped earlier");
+        Add(ThrottleFlags.ThrottledOccurred, "throttled earlier");
+        Add(ThrottleFlags.SoftTemperatureLimitOccurred, "soft temperature limit earlier");
         return words.Count == 0 ? "none" : string.Join(", ", words);
     }
 }

@@ -34,6 +34,7 @@ public sealed class ConfigReloader(
     : IHostedService, IDisposable
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+    private static readonly IReadOnlySet<string> EmptyIds = new HashSet<string>();
     private readonly SemaphoreSlim _one = new(1, 1);
     private GatewaySettings _settings = running;
     private PosixSignalRegistration? _hangup;
@@ -113,7 +114,9 @@ public sealed class ConfigReloader(
             ("control-socket", _settings.ControlSocket, next.ControlSocket),
             ("state-directory", _settings.StateDirectory, next.StateDirectory),
             ("runtime-directory", _settings.RuntimeDirectory, next.RuntimeDirectory),
-            ("usb", UsbSettings.Create(_settings), UsbSettings.Create(next)),
+            // The static devices' ids and ports are in UsbSettings too; they are the gateway supervisor's to reload.
+            ("usb", UsbSettings.Create(_settings) with { StaticIds = EmptyIds, StaticPorts = EmptyIds },
+                UsbSettings.Create(next) with { StaticIds = EmptyIds, StaticPorts = EmptyIds }),
             ("power", PowerSettings.Create(_settings), PowerSettings.Create(next)),
             ("metrics", MetricsSettings.Create(_settings), MetricsSettings.Create(next)),
             ("service", ServiceSettings.Create(_settings), ServiceSettings.Create(next)));

@@ -14,13 +14,15 @@ public sealed class PiPowerSensor(string sysfsRoot = "/sys") : IPowerSensor
     /// <summary>The firmware file, relative to the sysfs root.</summary>
     public const string ThrottledFile = "devices/platform/soc/soc:firmware/get_throttled";
 
+    private string? _throttledFile;
+
     /// <inheritdoc />
     public string Describe() => $"{Path.Combine(sysfsRoot, ThrottledFile)} and the rpi_volt hwmon in {Path.Combine(sysfsRoot, "class/hwmon")}";
 
     /// <inheritdoc />
     public PowerReading? Read()
     {
-        ThrottleFlags? flags = TryRead(Path.Combine(sysfsRoot, ThrottledFile)) is { } text ? Throttle.Parse(text) : null;
+        ThrottleFlags? flags = TryRead(_throttledFile ??= FindThrottledFile()) is { } text ? Throttle.Parse(text) : null;
         bool? alarm = null;
         if (FindVoltageSensor() is { } hwmon && TryRead(Path.Combine(hwmon, "in0_lcrit_alarm")) is { } a)
         {
@@ -28,6 +30,32 @@ public sealed class PiPowerSensor(string sysfsRoot = "/sys") : IPowerSensor
         }
 
         return flags is null && alarm is null ? null : new PowerReading(flags, alarm);
+    }
+
+    /// <summary>
+    /// The firmware's file: <see cref="ThrottledFile"/>, or where the SoC node has its address in its name (Pi 5 device
+    /// trees: <c>devices/platform/soc@107c000000/soc@107c000000:firmware/get_throttled</c>).
+    /// </summary>
+    private string FindThrottledFile()
+    {
+        var known = Path.Combine(sysfsRoot, ThrottledFile);
+        var platform = Path.Combine(sysfsRoot, "devices/platform");
+        if (File.Exists(known) || !Directory.Exists(platform))
+        {
+            return known;
+        }
+
+        try
+        {
+            return Directory.EnumerateDirectories(platform, "soc*")
+                .SelectMany(soc => Directory.EnumerateDirectories(soc, "*:firmware"))
+                .Select(firmware => Path.Combine(firmware, "get_throttled"))
+                .FirstOrDefault(File.Exists) ?? known;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return known;
+        }
     }
 
     private string? FindVoltageSensor()

@@ -4,7 +4,7 @@ namespace ActorGateway.Core.Tests.Power;
 
 /// <summary>
 /// The firmware's get_throttled bits as the Raspberry Pi documentation lists them: 0 under-voltage, 1 ARM frequency
-/// capped, 2 throttled, 3 soft temperature limit; 16 to 19 the same "has occurred since boot".
+/// capped, 2 throttled, 3 soft temperature limit; 16 to 19 the same "has occurred earlier" (sticky).
 /// </summary>
 public class ThrottleFlagsTests
 {
@@ -43,9 +43,9 @@ public class ThrottleFlagsTests
     public void Throttle_should_word_each_flag_now_and_since_boot()
     {
         Assert.Equal("none", Throttle.Describe(ThrottleFlags.None));
-        Assert.Equal("under-voltage now, throttled now, under-voltage since boot, throttled since boot",
+        Assert.Equal("under-voltage now, throttled now, under-voltage earlier, throttled earlier",
             Throttle.Describe(Throttle.Parse("50005")!.Value));
-        Assert.Equal("ARM frequency capped now, soft temperature limit now, frequency capped since boot, soft temperature limit since boot",
+        Assert.Equal("ARM frequency capped now, soft temperature limit now, frequency capped earlier, soft temperature limit earlier",
             Throttle.Describe(Throttle.Parse("a000a")!.Value));
     }
 

@@ -46,6 +46,20 @@ public sealed class PiPowerSensorTests : IDisposable
     }
 
     [Fact]
+    public void PiPowerSensor_should_find_the_firmware_file_under_a_soc_node_named_with_its_address()
+    {
+        // A Pi 5 device tree names the SoC bus with its address: soc@107c000000.
+        Write("devices/platform/soc@107c000000/soc@107c000000:firmware/get_throttled", "0x10000\n");
+        Write("devices/platform/serial8250/driver_override", "(null)\n");
+
+        var reading = new PiPowerSensor(_sys.Path).Read();
+
+        Assert.NotNull(reading);
+        Assert.Equal(ThrottleFlags.UnderVoltageOccurred, reading.Flags);
+        Assert.False(reading.UnderVoltageNow);
+    }
+
+    [Fact]
     public void PiPowerSensor_should_read_the_rpi_volt_alarm_among_other_hwmon_devices()
     {
         Hwmon("hwmon0", "cpu_thermal", null);
