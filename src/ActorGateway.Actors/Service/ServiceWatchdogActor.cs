@@ -18,6 +18,7 @@ public sealed class ServiceWatchdogActor : ReceiveActor, IWithTimers
 
     private readonly IServiceNotifier _notifier;
     private readonly IReadOnlyList<(string Name, IActorRef Actor)> _targets;
+    private readonly TimeSpan _watchdog;
     private readonly TimeSpan _interval;
     private readonly TimeSpan _timeout;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -29,7 +30,11 @@ public sealed class ServiceWatchdogActor : ReceiveActor, IWithTimers
     {
         _notifier = notifier;
         _targets = targets;
-        _interval = watchdog / 2;
+        _watchdog = watchdog;
+        // A quarter of WatchdogSec, not sd_watchdog_enabled(3)'s usual half: with half, one round that misses its deadline
+        // puts the next pet just past WatchdogSec and a single slow moment restarts the service. With a quarter, two
+        // rounds in a row may miss; a third means the actor system is really stuck.
+        _interval = watchdog / 4;
         _timeout = livenessTimeout < _interval ? livenessTimeout : _interval;
 
         Receive<Tick>(_ => Ask());
@@ -75,7 +80,7 @@ public sealed class ServiceWatchdogActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _log.Info("Watchdog: systemd expects a ping every {Watchdog} s; the supervisors are asked every {Interval} s and have {Timeout} s to answer",
-            (_interval * 2).TotalSeconds, _interval.TotalSeconds, _timeout.TotalSeconds);
+            _watchdog.TotalSeconds, _interval.TotalSeconds, _timeout.TotalSeconds);
         Ask();
         Timers.StartPeriodicTimer(TickTimer, Tick.Instance, _interval);
     }

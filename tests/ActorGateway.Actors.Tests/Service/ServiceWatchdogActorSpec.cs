@@ -14,7 +14,7 @@ namespace ActorGateway.Actors.Tests.Service;
 public sealed class ServiceWatchdogActorSpec : VirtualTimeSpec
 {
     private static readonly TimeSpan WatchdogSec = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan Interval = WatchdogSec / 2;
+    private static readonly TimeSpan Interval = WatchdogSec / 4;
     private static readonly TimeSpan LivenessTimeout = TimeSpan.FromSeconds(3);
 
     private readonly RecordingNotifier _notifier;
@@ -32,9 +32,13 @@ public sealed class ServiceWatchdogActorSpec : VirtualTimeSpec
         return watchdog;
     }
 
-    /// <summary>Lets every message already sent be handled: the targets' answers, then the watchdog's reading of them.</summary>
+    /// <summary>
+    /// Lets every message already sent be handled, in the order they flow: the watchdog's tick (its questions go out), the
+    /// targets' answers, then the watchdog's reading of them. Settling the targets first would race the tick.
+    /// </summary>
     private void Drain(IActorRef watchdog, params IActorRef[] targets)
     {
+        Settle(watchdog);
         Settle(targets);
         Settle(watchdog);
     }
@@ -46,7 +50,7 @@ public sealed class ServiceWatchdogActorSpec : VirtualTimeSpec
     }
 
     [Fact]
-    public void Watchdog_should_pet_every_half_interval_while_every_supervisor_answers()
+    public void Watchdog_should_pet_every_quarter_interval_while_every_supervisor_answers()
     {
         var gateway = Sys.ActorOf(Props.Create(() => new Answering()), "gateway");
         var uplinks = Sys.ActorOf(Props.Create(() => new Answering()), "uplinks");

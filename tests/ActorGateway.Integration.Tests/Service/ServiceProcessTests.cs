@@ -143,7 +143,7 @@ public sealed class ServiceProcessTests : IDisposable
 
         var info = Program("run", "--config", config, "--log-format", "console");
         info.Environment["NOTIFY_SOCKET"] = notifySocket;
-        info.Environment["WATCHDOG_USEC"] = "2000000"; // WatchdogSec=2: pets about every second
+        info.Environment["WATCHDOG_USEC"] = "2000000"; // WatchdogSec=2: pets about every half second
         info.Environment.Remove("WATCHDOG_PID");
         using var gateway = Process.Start(info)!;
         var stderr = gateway.StandardError.ReadToEndAsync();
