@@ -18,31 +18,75 @@ public static class Neighbours
     /// <summary>The udev rule tools/install.sh installs.</summary>
     public const string UdevRule = "/etc/udev/rules.d/78-actorgateway.rules";
 
-    /// <summary>Warnings about ModemManager: one per configured port it holds, or one that it runs without the udev rule.</summary>
-    public static IEnumerable<string> ModemManagerWarnings(GatewaySettings settings, string udevRule = UdevRule)
+    /// <summary>
+    /// Warnings about ModemManager, when it runs: one per configured port it holds (seen from <c>/proc/PID/fd</c>, which
+    /// under the unit's bounded capabilities shows only processes with no more capabilities than the gateway's — not
+    /// ModemManager), one per configured port whose udev record lacks <c>ID_MM_DEVICE_IGNORE=1</c> (udev's database,
+    /// <c>/run/udev/data/c MAJOR:MINOR</c>, which anyone may read), or else one that the udev rule is missing.
+    /// </summary>
+    public static IEnumerable<string> ModemManagerWarnings(
+        GatewaySettings settings, string udevRule = UdevRule, string sysRoot = "/sys", string udevData = "/run/udev/data", Func<string, bool>? running = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (!Running("ModemManager"))
+        if (!(running ?? Running)("ModemManager"))
         {
             yield break;
         }
 
-        var held = false;
+        var warned = false;
         foreach (var port in settings.StaticDevices.SelectMany(d => new[] { d.Port, d.DataPort }).OfType<string>().Distinct(StringComparer.Ordinal))
         {
-            if (File.Exists(port) && TtyHolders.OthersHolding(port).FirstOrDefault(h => h.Name == "ModemManager") is { } holder)
+            if (!File.Exists(port))
             {
-                held = true;
+                continue;
+            }
+
+            if (TtyHolders.OthersHolding(port).FirstOrDefault(h => h.Name == "ModemManager") is { } holder)
+            {
+                warned = true;
                 yield return $"ModemManager ({holder}) holds {port}: it will fight the gateway over the modem. " +
                     $"Install the gateway's udev rule (sudo tools/install.sh does; it sets ID_MM_DEVICE_IGNORE) and replug the modem, or stop ModemManager";
             }
+            else if (IgnoredByModemManager(port, sysRoot, udevData) == false)
+            {
+                warned = true;
+                yield return $"ModemManager runs and udev does not tell it to leave {port} alone (no ID_MM_DEVICE_IGNORE=1 in its udev record): " +
+                    $"it may probe and hold the modem. Install the gateway's udev rule (sudo tools/install.sh) and replug the modem, or stop ModemManager";
+            }
         }
 
-        if (!held && !File.Exists(udevRule))
+        if (!warned && !File.Exists(udevRule))
         {
             yield return $"ModemManager is running and {udevRule} is missing: it will probe and hold every modem plugged in. " +
                 "sudo tools/install.sh installs the rule (ID_MM_DEVICE_IGNORE), or stop ModemManager (systemctl disable --now ModemManager)";
         }
+    }
+
+    /// <summary>
+    /// Whether udev marked the tty <paramref name="port"/> (a path or a link to it) for ModemManager to ignore: its
+    /// <c>SYSFS/class/tty/NAME/dev</c> gives MAJOR:MINOR, and udev's record <c>UDEVDATA/cMAJOR:MINOR</c> holds the
+    /// device's properties as <c>E:KEY=VALUE</c> lines. Null when either is missing (no udev, or not a tty).
+    /// </summary>
+    public static bool? IgnoredByModemManager(string port, string sysRoot = "/sys", string udevData = "/run/udev/data")
+    {
+        ArgumentNullException.ThrowIfNull(port);
+        string name;
+        try
+        {
+            name = Path.GetFileName(File.ResolveLinkTarget(port, returnFinalTarget: true)?.FullName ?? port);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        if (TryRead(Path.Combine(sysRoot, "class/tty", name, "dev"))?.Trim() is not { Length: > 0 } dev
+            || TryRead(Path.Combine(udevData, "c" + dev)) is not { } record)
+        {
+            return null;
+        }
+
+        return record.Split('\n').Any(line => line.Trim() is "E:ID_MM_DEVICE_IGNORE=1");
     }
 
     /// <summary>
