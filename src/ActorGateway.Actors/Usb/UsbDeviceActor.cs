@@ -3,6 +3,7 @@ using ActorGateway.Actors.Devices;
 using ActorGateway.Actors.Settings;
 using ActorGateway.Actors.Uplinks;
 using ActorGateway.Core.Modem;
+using ActorGateway.Core.Supervision;
 using ActorGateway.Core.Usb;
 using Akka.Actor;
 using Akka.Event;
@@ -24,6 +25,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
     private const string QuietTimer = "quiet";
     private const string SettleMaxTimer = "settle-max";
     private const string ResetTimer = "reset";
+    private const string ProbeAgainTimer = "probe-again";
 
     private readonly UsbRuntime _runtime;
     private readonly string _devPath;
@@ -44,6 +46,9 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
     private int _probes;
     private ProbeOutcome? _outcome;
     private string? _probedShape;
+    private bool _answered;
+    private DateTimeOffset? _bootingSince;
+    private ExponentialBackoff _probeAgain = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
 
     public UsbDeviceActor(UsbRuntime runtime, string devPath, long detectedAt, UsbId? announcedId, UsbId? switchedFrom)
     {
@@ -274,6 +279,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
     private void StartProbe(UsbDevice device, UsbClassification classification)
     {
         var order = classification.ProbeOrder;
+        _bootingSince ??= _runtime.Devices.Clock.GetUtcNow();
         _probedShape = device.Shape();
         _outcome = null;
         SetStatus(UsbDeviceState.Probing, $"asking {string.Join(", ", order.Select(p => p.Tty))} AT");
@@ -309,9 +315,12 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
 
         if (_outcome?.AtPort is not { } at)
         {
-            Heal($"no tty answers AT ({_outcome?.Describe() ?? "no verdict"})");
+            NoAnswer(_outcome);
             return;
         }
+
+        _answered = true;
+        _probeAgain = _probeAgain.Reset();
 
         var device = _device!;
         var facts = new DeviceFacts(device.Id, device.Serial, _outcome.Imei);
@@ -346,6 +355,63 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
         Receive<Gateway.Gateway.DeviceNotAdded>(m => Fail($"the gateway did not add it: {m.Reason}"));
         Receive<UsbProtocol.Changed>(_ => _dirty = true);
         ReceiveDeviceEvents();
+    }
+
+    /// <summary>
+    /// No tty answered. A port another program holds (ModemManager, minicom) is no reason to reset the device, and one
+    /// that never answered may still be booting (some modems take 20 s, see the profile's <c>timeouts.boot</c>): both
+    /// are asked again later, with backoff. Only a device that answered before, or that stayed silent for its whole
+    /// boot time, is reset.
+    /// </summary>
+    private void NoAnswer(ProbeOutcome? outcome)
+    {
+        var verdicts = outcome?.Verdicts ?? [];
+        var held = verdicts.Where(v => v.Kind == PortVerdictKind.Unavailable).ToList();
+        var (delay, next) = _probeAgain.Next();
+        if (held.Count > 0)
+        {
+            var who = string.Join("; ", held.Select(v => $"{v.Tty}: {v.Detail}"));
+            _log.Warning("{UsbDevice} {UsbId}: no tty answers AT and {Held}; not reset for that, asked again in {Delay:0} s", _name, _device?.Id, who, delay.TotalSeconds);
+            WaitToProbe(delay, next, $"held by another program ({who}); asked again in {delay.TotalSeconds:0} s");
+            return;
+        }
+
+        var booting = _runtime.Devices.Clock.GetUtcNow() - (_bootingSince ?? _runtime.Devices.Clock.GetUtcNow());
+        var boot = BootTime();
+        if (!_answered && booting < boot)
+        {
+            _log.Info("{UsbDevice} {UsbId}: no tty answers AT yet ({Verdicts}); it may still be booting ({Booting:0} s of {Boot:0} s); asked again in {Delay:0} s",
+                _name, _device?.Id, outcome?.Describe() ?? "no verdict", booting.TotalSeconds, boot.TotalSeconds, delay.TotalSeconds);
+            WaitToProbe(delay < boot - booting ? delay : boot - booting, next, $"no tty answers AT yet; booting for up to {boot.TotalSeconds:0} s");
+            return;
+        }
+
+        Heal($"no tty answers AT ({outcome?.Describe() ?? "no verdict"})");
+    }
+
+    /// <summary>How long this device may take to answer its first AT: its profile's <c>timeouts.boot</c>.</summary>
+    private TimeSpan BootTime()
+    {
+        var device = _device!;
+        var rule = Settings.Devices.Find(new DeviceFacts(device.Id, device.Serial, _outcome?.Imei));
+        return (rule?.Profile ?? Settings.Defaults).Timeouts.Boot;
+    }
+
+    private void WaitToProbe(TimeSpan delay, ExponentialBackoff next, string detail)
+    {
+        _probeAgain = next;
+        SetStatus(UsbDeviceState.Waiting, detail);
+        Timers.StartSingleTimer(ProbeAgainTimer, ProbeAgain.Instance, delay);
+        Become(() =>
+        {
+            Receive<ProbeAgain>(_ => Decide());
+            Receive<UsbProtocol.Changed>(_ =>
+            {
+                Timers.Cancel(ProbeAgainTimer);
+                StartSettling(); // a program let go of a port, or the ttys changed: look again now
+            });
+            ReceiveDeviceEvents();
+        });
     }
 
     // ---------------------------------------------------------------- a running modem
@@ -434,6 +500,8 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
             {
                 _log.Warning("{UsbDevice} {DeviceId}: reset at USB level ({How}), attempt {Attempt} of {MaxResets}; looking at it again", _name, device.Id, m.How, m.Attempt, Settings.Reset.MaxResets);
                 Context.System.EventStream.Publish(new UsbEvents.DeviceReset(_name, LedgerKey, m.Attempt, m.How));
+                _bootingSince = null; // it boots again
+                _probeAgain = _probeAgain.Reset();
                 StartSettling();
             });
             Receive<ResetFailed>(m => Die($"the USB reset failed: {m.Reason}"));
@@ -518,6 +586,11 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
     private sealed record Quiet
     {
         public static readonly Quiet Instance = new();
+    }
+
+    private sealed record ProbeAgain
+    {
+        public static readonly ProbeAgain Instance = new();
     }
 
     private sealed record Bound(string Driver);

@@ -12,6 +12,12 @@ public enum UsbDeviceState
     /// <summary>Its ttys are being asked AT.</summary>
     Probing,
 
+    /// <summary>
+    /// None of its ttys answered yet: another program holds them (the detail says who), or it is still booting. It is
+    /// asked again later, and never reset for that.
+    /// </summary>
+    Waiting,
+
     /// <summary>A modem: its device runs under the gateway.</summary>
     Modem,
 

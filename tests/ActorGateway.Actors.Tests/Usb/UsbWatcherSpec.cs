@@ -160,6 +160,80 @@ public sealed class UsbWatcherSpec(ITestOutputHelper output) : UsbSpec(output, "
     }
 
     [Fact]
+    public void Watcher_should_give_a_silent_new_modem_its_boot_time_before_a_USB_reset()
+    {
+        var nokia = AddModem(NokiaC2_01.Profile);
+        nokia.Faults = nokia.Faults with { Silent = true };
+        var resets = new List<DateTimeOffset>();
+        Resetter.OnReset = _ => resets.Add(Clock.GetUtcNow());
+        Start("actorgateway.defaults.timeouts.boot = 30s");
+        Plug("rpi1b-nokia-c2-01");
+        var probed = Await<UsbEvents.DeviceProbed>();
+        var pluggedAt = Clock.GetUtcNow();
+        Assert.Null(probed.Outcome.AtPort);
+
+        // Still booting: asked again, not reset.
+        Await<UsbEvents.DeviceProbed>(step: TimeSpan.FromSeconds(1));
+        AwaitAssert(() => Assert.Equal(UsbDeviceState.Waiting, UsbStatus().Devices.Single(d => d.Name == "1-1.2").State));
+        Assert.Empty(resets);
+
+        // It boots after 20 s: added without a reset.
+        Advance(TimeSpan.FromSeconds(20) - (Clock.GetUtcNow() - pluggedAt));
+        nokia.Faults = nokia.Faults with { Silent = false };
+        Assert.Equal("nokia-c2-01-4566", Await<UsbEvents.ModemAdded>(step: TimeSpan.FromSeconds(1)).DeviceId);
+        Assert.Empty(resets);
+    }
+
+    [Fact]
+    public void Watcher_should_reset_a_new_modem_that_stays_silent_only_after_its_boot_time()
+    {
+        var nokia = AddModem(NokiaC2_01.Profile);
+        nokia.Faults = nokia.Faults with { Silent = true };
+        var resets = new List<DateTimeOffset>();
+        Resetter.OnReset = _ => resets.Add(Clock.GetUtcNow());
+        Start("actorgateway.defaults.timeouts.boot = 30s");
+        Plug("rpi1b-nokia-c2-01");
+        Await<UsbEvents.DeviceProbed>();
+        var pluggedAt = Clock.GetUtcNow();
+
+        Await<UsbEvents.DeviceReset>(step: TimeSpan.FromSeconds(1));
+
+        var first = Assert.Single(resets);
+        Assert.True(first - pluggedAt >= TimeSpan.FromSeconds(29), $"reset {(first - pluggedAt).TotalSeconds:0.0} s after plug-in, inside its boot time");
+    }
+
+    [Fact]
+    public async Task Watcher_should_never_reset_a_modem_whose_port_another_program_holds_and_take_it_once_let_go()
+    {
+        AddModem(NokiaC2_01.Profile);
+        // minicom (or ModemManager) has the Nokia's only tty open.
+        var minicom = await Modems.Ports.OpenAsync(new Core.Io.SerialPortOptions("/dev/ttyACM0"), CancellationToken.None);
+        Start("actorgateway.defaults.timeouts.boot = 30s");
+        Plug("rpi1b-nokia-c2-01");
+
+        var probed = Await<UsbEvents.DeviceProbed>();
+        Assert.Equal(PortVerdictKind.Unavailable, Assert.Single(probed.Outcome.Verdicts).Kind);
+        AwaitAssert(() =>
+        {
+            var status = UsbStatus().Devices.Single(d => d.Name == "1-1.2");
+            Assert.Equal(UsbDeviceState.Waiting, status.State);
+            Assert.Contains("held by another program", status.Detail, StringComparison.Ordinal);
+        });
+
+        // Well past its boot time and the reset hold: still never reset.
+        for (var i = 0; i < 12; i++)
+        {
+            Advance(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.Empty(Resetter.Resets);
+
+        await minicom.DisposeAsync();
+        Assert.Equal("nokia-c2-01-4566", Await<UsbEvents.ModemAdded>(step: TimeSpan.FromSeconds(1)).DeviceId);
+        Assert.Empty(Resetter.Resets);
+    }
+
+    [Fact]
     public void Watcher_should_reset_a_running_modem_that_stopped_answering_and_bring_it_back()
     {
         AddModem(NokiaC2_01.Profile);
