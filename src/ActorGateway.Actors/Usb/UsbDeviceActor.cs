@@ -164,7 +164,9 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
                 BindDriver(device, classification);
                 break;
             case UsbDeviceRole.Modem:
-                var taken = classification.SerialPorts.FirstOrDefault(p => Settings.StaticPorts.Contains(PathOf(p)));
+                // Resolved now, not when the config was read: a /dev/serial/by-id link appears with its device.
+                var statics = Settings.StaticPorts.Select(Resolved).ToHashSet(StringComparer.Ordinal);
+                var taken = classification.SerialPorts.FirstOrDefault(p => statics.Contains(Resolved(PathOf(p))));
                 if (taken is not null)
                 {
                     Ignore($"{PathOf(taken)} belongs to a configured static device; discovery leaves it alone");
@@ -571,6 +573,19 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
     }
 
     private string PathOf(UsbSerialPort port) => Path.Combine(Settings.DevDirectory, port.Tty);
+
+    /// <summary>The tty <paramref name="path"/> names once its links are followed (<c>/dev/serial/by-id/…</c> → <c>/dev/ttyUSB0</c>); itself when it is no link or cannot be read.</summary>
+    private static string Resolved(string path)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return path;
+        }
+    }
 
     private void SetStatus(UsbDeviceState state, string detail)
     {

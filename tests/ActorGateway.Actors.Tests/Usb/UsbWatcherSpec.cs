@@ -301,6 +301,30 @@ public sealed class UsbWatcherSpec(ITestOutputHelper output) : UsbSpec(output, "
     }
 
     [Fact]
+    public void Watcher_should_leave_a_port_a_static_device_is_configured_on_by_a_by_id_link()
+    {
+        AddModem(NokiaC2_01.Profile);
+        // /dev/serial/by-id/usb-Nokia_C2-01-if00 → ../../ttyACM0, as udev makes it (here in a scratch directory).
+        var byId = Directory.CreateTempSubdirectory("by-id-").FullName;
+        var link = Path.Combine(byId, "usb-Nokia_C2-01-if00");
+        File.CreateSymbolicLink(link, "/dev/ttyACM0");
+        try
+        {
+            Start($$"""actorgateway.static-devices = [ { id = "phone", port = "{{link}}" } ]""");
+            Plug("rpi1b-nokia-c2-01");
+
+            Await<UsbEvents.DeviceClassified>(e => e.Name == "1-1.2");
+            AdvanceUntil(() => UsbStatus().Devices.Single(d => d.Name == "1-1.2").State == UsbDeviceState.Ignored);
+            Assert.Contains("belongs to a configured static device", UsbStatus().Devices.Single(d => d.Name == "1-1.2").Detail, StringComparison.Ordinal);
+            Assert.Equal(["phone"], GatewayStatus().Devices.Select(d => d.Id));
+        }
+        finally
+        {
+            Directory.Delete(byId, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Watcher_should_name_a_device_by_its_rule_and_let_the_SIMs_rule_choose_the_APN()
     {
         var huawei = AddModem(HuaweiE367.NewMode, SimCard.ForProfile(HuaweiE367.NewMode, pin: "1234", pinEnabled: true));
