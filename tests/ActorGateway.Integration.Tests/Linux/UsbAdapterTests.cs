@@ -246,6 +246,47 @@ public sealed class UsbAdapterTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task LockingSerialPortOpener_should_refuse_a_second_open_of_a_tty_inside_the_gateway_by_any_name()
+    {
+        var tty = _dir.File("ttyUSB0");
+        File.WriteAllText(tty, string.Empty);
+        var byId = _dir.File("usb-HUAWEI_Mobile-if00-port0");
+        File.CreateSymbolicLink(byId, tty);
+        var locks = Directory.CreateDirectory(_dir.File("lock")).FullName;
+        // root's open ignores TIOCEXCL: the line itself would let a second open through.
+        var opener = new LockingSerialPortOpener(new SharedOpener(), locks);
+
+        var first = await opener.OpenAsync(new SerialPortOptions(tty), CancellationToken.None);
+        var e = await Assert.ThrowsAsync<SerialPortException>(() => opener.OpenAsync(new SerialPortOptions(byId), CancellationToken.None));
+        Assert.Contains("already open in this gateway", e.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(UucpLockFile.PathFor(locks, tty))); // the first one's lock stays
+
+        await first.DisposeAsync();
+        await using (await opener.OpenAsync(new SerialPortOptions(byId), CancellationToken.None))
+        {
+        }
+    }
+
+    private sealed class SharedOpener : ISerialPortOpener
+    {
+        public Task<ISerialConnection> OpenAsync(SerialPortOptions options, CancellationToken cancellationToken) =>
+            Task.FromResult<ISerialConnection>(new Line(options.Path));
+
+        private sealed class Line(string path) : ISerialConnection
+        {
+            public string Path => path;
+
+            public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) => ValueTask.FromResult(0);
+
+            public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+            public ValueTask ReleaseForHandoverAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
     private string Script(string name, string text)
     {
         var path = _dir.File(name);
