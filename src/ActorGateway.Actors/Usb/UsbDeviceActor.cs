@@ -458,7 +458,11 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
 
     // ---------------------------------------------------------------- healing: USB reset, then dead
 
-    private string LedgerKey => _deviceId ?? $"{_device?.Id}@{_name}";
+    /// <summary>
+    /// The device's key in the reset ledger, fixed before it is probed (its id comes later, or never): its USB id and
+    /// serial, so a renumbered device keeps its count; without a serial, its USB id and where it is plugged.
+    /// </summary>
+    private string LedgerKey => _device is { Serial: { Length: > 0 } serial } device ? $"{device.Id}/{serial}" : $"{_device?.Id ?? _announcedId}@{_name}";
 
     private void Heal(string reason)
     {

@@ -35,6 +35,7 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
     private readonly List<KnownDevice> _known = [];
     private readonly Dictionary<string, string> _idsInUse = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UsbResetLedger> _ledgers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _ledgerKeys = new(StringComparer.Ordinal);
     private ExponentialBackoff _reopen = new(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5));
     private IUeventStream? _stream;
     private CancellationTokenSource? _reading;
@@ -71,7 +72,15 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
         Receive<SwitchDeadline>(m => SwitchTimedOut(m.Name, m.Attempt));
         Receive<UsbProtocol.AssignId>(m => Sender.Tell(AssignId(m.Name, m.Device, m.Facts)));
         Receive<UsbProtocol.RememberIdentity>(m => Remember(m.Id, m.Facts));
-        Receive<UsbProtocol.RequestReset>(m => Sender.Tell(DecideReset(m.Key)));
+        Receive<UsbProtocol.RequestReset>(m =>
+        {
+            if (_paths.TryGetValue(Sender, out var devPath))
+            {
+                _ledgerKeys[devPath[(devPath.LastIndexOf('/') + 1)..]] = m.Key;
+            }
+
+            Sender.Tell(DecideReset(m.Key));
+        });
         Receive<UsbDiscovery.GetStatus>(_ => Sender.Tell(new UsbDiscovery.Status([.. _status.Values.OrderBy(s => s.Name, StringComparer.Ordinal)])));
         Receive<RestartDevice>(m => StartDevice(m.DevPath, Stopwatch.GetTimestamp(), null, fromEnumeration: true));
         Receive<Terminated>(m => OnTerminated(m.ActorRef));
@@ -284,10 +293,15 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
             // A real unplug (no switch under way): the next plug-in gets its switch attempts back, and a dead device
             // its resets ("dead until replugged").
             _switchAttempts.Remove(name);
-            if (last is { State: UsbDeviceState.Dead, DeviceId: { } dead })
+            if (last.State == UsbDeviceState.Dead && _ledgerKeys.TryGetValue(name, out var key))
             {
-                _ledgers.Remove(dead);
+                _ledgers.Remove(key);
             }
+        }
+
+        if (!_switches.ContainsKey(name))
+        {
+            _ledgerKeys.Remove(name);
         }
 
         if (!_children.Remove(devPath, out var child))

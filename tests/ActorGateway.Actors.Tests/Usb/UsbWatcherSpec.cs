@@ -234,6 +234,26 @@ public sealed class UsbWatcherSpec(ITestOutputHelper output) : UsbSpec(output, "
     }
 
     [Fact]
+    public void Watcher_should_give_a_dead_modem_its_resets_back_when_it_is_replugged_even_if_it_never_answered()
+    {
+        var nokia = AddModem(NokiaC2_01.Profile);
+        nokia.Faults = nokia.Faults with { Silent = true };
+        Start("actorgateway.usb.reset { min-hold = 10s, max-resets = 2 }");
+        Plug("rpi1b-nokia-c2-01");
+        Await<UsbEvents.DeviceDead>(step: TimeSpan.FromSeconds(1));
+        Assert.Equal(2, Resetter.Resets.Count);
+
+        // Replugged, still silent: "dead until replugged" is over, it gets its two resets again.
+        Unplug();
+        Await<UsbEvents.DeviceDetached>(e => e.Name == "1-1.2");
+        Plug("rpi1b-nokia-c2-01");
+
+        var dead = Await<UsbEvents.DeviceDead>(step: TimeSpan.FromSeconds(1));
+        Assert.Equal(4, Resetter.Resets.Count);
+        Assert.Contains("after 2 USB resets", dead.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Watcher_should_reset_a_running_modem_that_stopped_answering_and_bring_it_back()
     {
         AddModem(NokiaC2_01.Profile);
