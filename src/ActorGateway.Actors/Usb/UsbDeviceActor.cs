@@ -40,6 +40,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
     private UsbDeviceStatus? _status;
     private string? _deviceId;
     private bool _registered;
+    private bool _adding;
     private bool _dead;
     private bool _bindTried;
     private bool _dirty;
@@ -79,9 +80,10 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         Context.System.EventStream.Unsubscribe(Self);
-        if (_deviceId is { } id && (_registered || _dead))
+        if (_deviceId is { } id && (_registered || _adding || _dead))
         {
-            // Unplugged (or switched away): the modem's device stops and closes its ports, or its dead entry goes.
+            // Unplugged (or switched away): the modem's device stops and closes its ports, or its dead entry goes. One
+            // still being added is removed too: the gateway adds it before it hears this, and would keep it forever.
             _runtime.Gateway.Tell(new Gateway.Gateway.RemoveDevice(id, "its USB device left"));
         }
 
@@ -336,6 +338,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
                 Rules = Settings.Devices,
             };
             _runtime.Gateway.Tell(new Gateway.Gateway.AddDevice(modem));
+            _adding = true;
             Become(() => Registering(modem));
         });
     }
@@ -344,6 +347,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
     {
         Receive<Gateway.Gateway.DeviceAdded>(_ =>
         {
+            _adding = false;
             _registered = true;
             var detail = $"{modem.Id}: AT on {modem.Port}{(modem.DataPort is { } d ? $", data on {d}" : string.Empty)}";
             SetStatus(UsbDeviceState.Modem, detail);
@@ -354,7 +358,11 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
                 CheckPorts();
             }
         });
-        Receive<Gateway.Gateway.DeviceNotAdded>(m => Fail($"the gateway did not add it: {m.Reason}"));
+        Receive<Gateway.Gateway.DeviceNotAdded>(m =>
+        {
+            _adding = false;
+            Fail($"the gateway did not add it: {m.Reason}");
+        });
         Receive<UsbProtocol.Changed>(_ => _dirty = true);
         ReceiveDeviceEvents();
     }

@@ -149,10 +149,13 @@ public abstract class UsbSpec : VirtualTimeSpec
         return modem;
     }
 
-    /// <summary>Starts the gateway and USB discovery with <paramref name="hocon"/> over the spec's defaults.</summary>
-    protected void Start(string hocon = "", ModeSwitchDatabase? database = null)
+    /// <summary>
+    /// Starts the gateway and USB discovery with <paramref name="hocon"/> over the spec's defaults; with
+    /// <paramref name="gateway"/>, discovery talks to it instead of a real gateway supervisor.
+    /// </summary>
+    protected void Start(string hocon = "", ModeSwitchDatabase? database = null, IActorRef? gateway = null)
     {
-        var gateway = GatewaySettings.Parse($$"""
+        var settings = GatewaySettings.Parse($$"""
             actorgateway {
               usb {
                 sysfs-root = "{{Sysfs.Root}}"
@@ -163,7 +166,7 @@ public abstract class UsbSpec : VirtualTimeSpec
             }
             {{hocon}}
             """, "spec");
-        Settings = UsbSettings.Create(gateway);
+        Settings = UsbSettings.Create(settings);
         var usb = new UsbDependencies(
             new SysfsUsbReader(Sysfs.Root),
             Uevents,
@@ -171,7 +174,7 @@ public abstract class UsbSpec : VirtualTimeSpec
             new UsbModeSwitchRunner(ModeSwitchProcesses, Settings.ModeSwitch.Program),
             Binder,
             Resetter);
-        Gateway = Sys.ActorOf(GatewaySupervisor.Props(gateway, Modems.Dependencies), "gateway");
+        Gateway = gateway ?? Sys.ActorOf(GatewaySupervisor.Props(settings, Modems.Dependencies), "gateway");
         Watcher = Sys.ActorOf(UsbWatcherActor.Props(Settings, usb, Modems.Dependencies, Gateway), "usb");
 
         // Once it answers, it has read sysfs: a spec that changes the tree next does so after the enumeration, as a

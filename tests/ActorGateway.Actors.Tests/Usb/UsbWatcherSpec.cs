@@ -6,6 +6,7 @@ using ActorGateway.Core.Usb;
 using ActorGateway.Simulation;
 using ActorGateway.Simulation.Profiles;
 using Xunit.Abstractions;
+using GatewayProtocol = ActorGateway.Actors.Gateway.Gateway;
 using UsbId = ActorGateway.Core.Usb.UsbId;
 
 namespace ActorGateway.Actors.Tests.Usb;
@@ -52,6 +53,23 @@ public sealed class UsbWatcherSpec(ITestOutputHelper output) : UsbSpec(output, "
         var online = AwaitDevice(d => d.Id == "nokia-c2-01-4566" && d.State == DeviceState.Online, "online");
         Assert.Equal("Nokia C2-01", online.Model);
         Assert.Contains(nokia.PdpContexts, c => c.Apn == "internet");
+    }
+
+    [Fact]
+    public void Watcher_should_take_a_modem_out_of_the_gateway_when_it_is_unplugged_while_being_added()
+    {
+        AddModem(NokiaC2_01.Profile);
+        var gateway = CreateTestProbe("gateway");
+        Start(gateway: gateway.Ref);
+        Plug("rpi1b-nokia-c2-01");
+        AdvanceUntil(() => gateway.HasMessages);
+        var add = gateway.ExpectMsg<GatewayProtocol.AddDevice>();
+
+        // Unplugged before the gateway said DeviceAdded: the gateway adds it anyway, so it must hear the removal.
+        Unplug();
+        Await<UsbEvents.DeviceDetached>(e => e.Name == "1-1.2");
+
+        Assert.Equal(add.Device.Id, gateway.ExpectMsg<GatewayProtocol.RemoveDevice>().Id);
     }
 
     [Fact]
