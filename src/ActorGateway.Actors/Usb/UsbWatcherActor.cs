@@ -32,7 +32,7 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, UsbDeviceStatus> _status = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingSwitch> _switches = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _switchAttempts = new(StringComparer.Ordinal);
-    private readonly List<KnownDevice> _known = [];
+    private readonly List<KnownUsbDevice> _known = [];
     private readonly Dictionary<string, string> _idsInUse = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UsbResetLedger> _ledgers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _ledgerKeys = new(StringComparer.Ordinal);
@@ -449,10 +449,10 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
     {
         var rule = _runtime.Settings.Devices.Find(facts);
         string? id = rule?.Id;
-        if (id is null && _known.FirstOrDefault(k => k.Matches(facts)) is { } known)
+        if (id is null && KnownUsbDevices.Find(_known, facts, other => _idsInUse.TryGetValue(other, out var holder) && holder != name) is ({ } found, var matchedBy))
         {
-            id = known.Id;
-            _log.Info("USB: {UsbDevice} is {DeviceId} again (same {MatchedBy})", name, id, known.MatchedBy(facts));
+            id = found.Id;
+            _log.Info("USB: {UsbDevice} is {DeviceId} again (same {MatchedBy})", name, id, matchedBy);
         }
 
         if (id is null || (_idsInUse.TryGetValue(id, out var holder) && holder != name))
@@ -470,7 +470,7 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
         var known = _known.FindIndex(k => k.Id == id);
         if (known < 0)
         {
-            _known.Add(new KnownDevice(id, facts.UsbId, facts.UsbSerial, facts.Imei));
+            _known.Add(new KnownUsbDevice(id, facts.UsbId, facts.UsbSerial, facts.Imei));
             return;
         }
 
@@ -576,13 +576,4 @@ public sealed class UsbWatcherActor : ReceiveActor, IWithTimers
     private sealed record SwitchDeadline(string Name, int Attempt);
 
     private sealed record PendingSwitch(string Name, UsbId From, ModeSwitchEntry Entry, int Attempt, long StartedAt, ModeSwitchReport? Report, bool Gone);
-
-    /// <summary>A device seen before: the same device again when its USB serial (with its id) or its IMEI matches.</summary>
-    private sealed record KnownDevice(string Id, UsbId? UsbId, string? Serial, string? Imei)
-    {
-        public bool Matches(DeviceFacts facts) =>
-            (Serial is not null && facts.UsbSerial == Serial && facts.UsbId == UsbId) || (Imei is not null && facts.Imei == Imei);
-
-        public string MatchedBy(DeviceFacts facts) => Imei is not null && facts.Imei == Imei ? "IMEI" : "USB serial";
-    }
 }
