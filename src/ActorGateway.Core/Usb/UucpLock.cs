@@ -21,6 +21,16 @@ public static class UucpLock
     /// <summary>The file's content for <paramref name="pid"/>: <c>"      1234\n"</c>.</summary>
     public static string Content(int pid) => pid.ToString(CultureInfo.InvariantCulture).PadLeft(10) + "\n";
 
+    /// <summary>How long a lock file may hold no PID (created, not yet written) before it counts as stale.</summary>
+    public static readonly TimeSpan WriteGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Whether a lock file that holds no PID (empty, garbage, <c>0</c>), last written at <paramref name="written"/>, is
+    /// stale at <paramref name="now"/>. pppd's lock() takes such a file as stale at once; it gets <see cref="WriteGrace"/>
+    /// here, since its taker may be between creating and writing it.
+    /// </summary>
+    public static bool IsStaleWithoutPid(DateTimeOffset written, DateTimeOffset now) => now - written >= WriteGrace;
+
     /// <summary>
     /// The PID in a lock file's content. HDB writes ASCII; old UUCP wrote a binary int, which is read too (4 bytes, host
     /// order). Null when it holds neither.

@@ -25,4 +25,13 @@ internal static partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int ioctl(int fd, nuint request, nint arg);
+
+    public const int AT_FDCWD = -100;
+    public const uint STATX_UID = 0x8;
+
+    /// <summary>Offset of stx_uid in struct statx (linux/stat.h): the same on every architecture, unlike struct stat.</summary>
+    public const int StatxUidOffset = 20;
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static unsafe partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
 }

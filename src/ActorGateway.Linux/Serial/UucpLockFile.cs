@@ -22,7 +22,8 @@ public sealed class UucpLockFile
     /// Takes the lock for this process, or returns the holder when another live process has it. A lock left by this
     /// process (a hand-over that ended) is taken back.
     /// </summary>
-    public static (UucpLockFile? Lock, TtyHolder? Holder) TryAcquire(string lockDirectory, string ttyPath)
+    /// <remarks><paramref name="clock"/> judges how old a lock without a PID is (the system clock when null).</remarks>
+    public static (UucpLockFile? Lock, TtyHolder? Holder) TryAcquire(string lockDirectory, string ttyPath, TimeProvider? clock = null)
     {
         var path = PathFor(lockDirectory, ttyPath);
         var self = Environment.ProcessId;
@@ -47,22 +48,28 @@ public sealed class UucpLockFile
                 var pid = ReadPid(path);
                 if (pid is null)
                 {
-                    // Being written this instant (created, not yet filled): someone is taking it.
-                    return (null, new TtyHolder(0, "another program (lock being written)"));
-                }
+                    if (!UucpLock.IsStaleWithoutPid(File.GetLastWriteTimeUtc(path), (clock ?? TimeProvider.System).GetUtcNow()))
+                    {
+                        // Being written this instant (created, not yet filled): someone is taking it.
+                        return (null, new TtyHolder(0, "another program (lock being written)"));
+                    }
 
-                if (pid == self)
+                    // Empty, garbage or 0 for longer than a write takes: stale, as pppd's lock() judges it.
+                }
+                else if (pid == self)
                 {
                     Write(path, self);
                     return (new UucpLockFile(path), null);
                 }
-
-                if (TtyHolders.IsAlive(pid.Value))
+                else if (TtyHolders.IsAlive(pid.Value))
                 {
                     return (null, new TtyHolder(pid.Value, TtyHolders.NameOf(pid.Value)));
                 }
 
-                TryDelete(path); // stale: its process is gone
+                if (TryDelete(path) is { } refused)
+                {
+                    return (null, new TtyHolder(0, $"another program ({refused})"));
+                }
             }
         }
 
@@ -110,14 +117,49 @@ public sealed class UucpLockFile
         File.Move(temporary, path, overwrite: true);
     }
 
-    private static void TryDelete(string path)
+    /// <summary>Removes the file; null when it is gone, else why it could not be (who owns it, in a sticky lock directory).</summary>
+    private static string? TryDelete(string path)
     {
         try
         {
             File.Delete(path);
+            return null;
         }
         catch (IOException)
         {
+            return null; // gone meanwhile, or busy: the next attempt looks again
         }
+        catch (UnauthorizedAccessException)
+        {
+            return $"the stale lock {path} belongs to {OwnerOf(path)} and this process may not remove it";
+        }
+    }
+
+    /// <summary>The user that owns <paramref name="path"/>, by name when /etc/passwd has it.</summary>
+    private static unsafe string OwnerOf(string path)
+    {
+        var buffer = stackalloc byte[256]; // struct statx is 256 bytes
+        if (Native.Libc.statx(Native.Libc.AT_FDCWD, path, 0, Native.Libc.STATX_UID, buffer) != 0)
+        {
+            return "another user";
+        }
+
+        var uid = *(uint*)(buffer + Native.Libc.StatxUidOffset);
+        try
+        {
+            foreach (var line in File.ReadLines("/etc/passwd"))
+            {
+                var fields = line.Split(':');
+                if (fields.Length > 2 && fields[2] == uid.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    return $"{fields[0]} (uid {uid})";
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return $"uid {uid}";
     }
 }

@@ -23,4 +23,12 @@ public sealed class UucpLockTests
         Assert.Null(UucpLock.ParsePid(Encoding.ASCII.GetBytes("garbage\n")));
         Assert.Null(UucpLock.ParsePid([]));
     }
+
+    [Fact]
+    public void IsStaleWithoutPid_should_give_a_lock_being_written_two_seconds()
+    {
+        var written = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        Assert.False(UucpLock.IsStaleWithoutPid(written, written + TimeSpan.FromSeconds(1.9)));
+        Assert.True(UucpLock.IsStaleWithoutPid(written, written + TimeSpan.FromSeconds(2)));
+    }
 }

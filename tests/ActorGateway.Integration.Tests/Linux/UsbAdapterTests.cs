@@ -214,6 +214,34 @@ public sealed class UsbAdapterTests : IDisposable
         taken.Release();
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("garbage\n")]
+    [InlineData("         0\n")]
+    public void UucpLockFile_should_take_over_a_lock_without_a_pid_once_it_is_older_than_a_write_takes(string content)
+    {
+        var tty = _dir.File("ttyUSB0");
+        File.WriteAllText(tty, string.Empty);
+        var lockFile = _dir.File("LCK..ttyUSB0");
+        File.WriteAllText(lockFile, content);
+
+        // Just written: its taker may be between creating and filling it.
+        var (none, holder) = UucpLockFile.TryAcquire(_dir.Path, tty);
+        Assert.Null(none);
+        Assert.Equal("another program (lock being written)", holder!.Name);
+
+        // Three seconds on it still holds no PID: stale, as pppd's lock() would take it.
+        var (taken, _) = UucpLockFile.TryAcquire(_dir.Path, tty, new Later(TimeSpan.FromSeconds(3)));
+        Assert.NotNull(taken);
+        Assert.Equal(UucpLock.Content(Environment.ProcessId), File.ReadAllText(lockFile));
+        taken.Release();
+    }
+
+    private sealed class Later(TimeSpan by) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + by;
+    }
+
     [Fact]
     public async Task LockingSerialPortOpener_should_lock_the_tty_while_open_and_refuse_one_another_program_holds()
     {
