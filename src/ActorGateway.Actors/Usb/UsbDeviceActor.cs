@@ -382,7 +382,7 @@ public sealed class UsbDeviceActor : ReceiveActor, IWithTimers
         {
             var who = string.Join("; ", held.Select(v => $"{v.Tty}: {v.Detail}"));
             _log.Warning("{UsbDevice} {UsbId}: no tty answers AT and {Held}; not reset for that, asked again in {Delay:0} s", _name, _device?.Id, who, delay.TotalSeconds);
-            WaitToProbe(delay, next, $"held by another program ({who}); asked again in {delay.TotalSeconds:0} s");
+            WaitToProbe(delay, next, $"{who}; asked again in {delay.TotalSeconds:0} s, never reset for that");
             return;
         }
 
