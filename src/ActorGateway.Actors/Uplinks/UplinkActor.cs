@@ -327,16 +327,22 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private void ApplyLease(DhcpLease lease, string how)
     {
         var now = _deps.Clock.GetUtcNow();
-        if (_lease is { } old && !old.Address.Equals(lease.Address) && _address is { } a)
-        {
-            Run(_settings.Ip.DeleteAddress(_def.Interface, a.Address, a.Prefix), mustSucceed: false);
-        }
-
+        var previous = _address;
         var changed = !lease.SameAs(_lease);
         _lease = lease;
         _lastLeased = lease.Address;
         _dhcpRestart = _dhcpRestart.Reset();
         ApplyAddress(lease.Address, lease.PrefixLength, lease.LeaseTime);
+        if (previous is { } a && (!a.Address.Equals(lease.Address) || a.Prefix != lease.PrefixLength))
+        {
+            // Make before break: the new address first, then the old one goes (IPv4 tells addresses apart by prefix
+            // too). Deleting a primary address takes the secondaries of its subnet with it unless promote_secondaries
+            // is set, and the last address takes every route through the interface with it (fib_frontend.c,
+            // fib_disable_ip): so the new address is put back, a no-op if it survived, and the route applied again.
+            Run(_settings.Ip.DeleteAddress(_def.Interface, a.Address, a.Prefix), mustSucceed: false);
+            Run(_settings.Ip.ReplaceAddress(_def.Interface, lease.Address, lease.PrefixLength, lease.LeaseTime));
+            _route = null;
+        }
         _status = _status with { LeaseExpires = lease.LeaseTime is { } t ? now + t : null };
         if (changed)
         {

@@ -200,6 +200,43 @@ public sealed class UplinkManagerSpec : VirtualTimeSpec
     }
 
     [Fact]
+    public async Task A_renewed_lease_with_a_new_address_should_add_it_before_deleting_the_old_one_and_apply_the_route_again()
+    {
+        var (manager, phone, _) = await BothHealthyAsync();
+        var before = _net.Commands.Lines.Count;
+
+        phone.Say(Bound("192.168.42.70", "192.168.42.129", "192.168.42.129", evt: "renew"));
+
+        await AwaitAsync(manager, s => Uplink(s, "phone").Address == "192.168.42.70/24", "the new address");
+        await AwaitAssertAsync(() => Assert.Equal(
+            [
+                "/usr/sbin/ip address replace 192.168.42.70/24 dev usb0 valid_lft 3600 preferred_lft 3600",
+                "/usr/sbin/ip address del 192.168.42.64/24 dev usb0",
+                "/usr/sbin/ip address replace 192.168.42.70/24 dev usb0 valid_lft 3600 preferred_lft 3600", // promote_secondaries = 0 took it along
+                "/usr/sbin/ip -4 route replace default via 192.168.42.129 dev usb0 metric 100 proto 171", // the kernel flushed it with the last address
+            ],
+            _net.Commands.Lines.Skip(before).Where(l => l.StartsWith("/usr/sbin/ip ", StringComparison.Ordinal))));
+        Assert.Equal("phone", (await StatusAsync(manager)).Active);
+    }
+
+    [Fact]
+    public async Task A_renewed_lease_with_a_new_prefix_should_replace_the_address_too()
+    {
+        var (manager, phone, _) = await BothHealthyAsync();
+        var before = _net.Commands.Lines.Count;
+
+        phone.Say(Bound("192.168.42.64", "192.168.42.129", "192.168.42.129", evt: "renew").Replace("mask=24", "mask=25", StringComparison.Ordinal));
+
+        await AwaitAsync(manager, s => Uplink(s, "phone").Address == "192.168.42.64/25", "the new prefix");
+        await AwaitAssertAsync(() =>
+        {
+            var lines = _net.Commands.Lines.Skip(before).ToList();
+            Assert.Contains("/usr/sbin/ip address del 192.168.42.64/24 dev usb0", lines);
+            Assert.Contains("/usr/sbin/ip -4 route replace default via 192.168.42.129 dev usb0 metric 100 proto 171 onlink", lines);
+        });
+    }
+
+    [Fact]
     public async Task A_udhcpc_that_exits_should_count_as_a_lost_lease_and_be_started_again_after_a_backoff()
     {
         var (manager, phone, _) = await BothHealthyAsync();
