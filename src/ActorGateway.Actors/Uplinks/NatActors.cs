@@ -50,7 +50,7 @@ public sealed class NatTableActor : ReceiveActor
 
             if (m.What == "create the table")
             {
-                _log.Info("nft table inet {Table} created: LAN {LanInterfaces} shared through the active uplinks (masquerade); new connections from an uplink are dropped",
+                _log.Info("nft table inet {Table} created: LAN {LanInterfaces} shared through the active uplinks (masquerade); new connections from an uplink, and into the LAN from anywhere else, are dropped",
                     _settings.Table, _spec.LanInterfaces.Count == 0 ? "(any interface)" : string.Join(", ", _spec.LanInterfaces));
                 Context.Parent.Tell(NatTable.Created.Instance);
             }

@@ -16,7 +16,9 @@ public sealed record NatTableSpec(string Name, IReadOnlyList<string> LanInterfac
 /// <list type="bullet">
 /// <item>a <c>forward</c> chain (hook forward, priority filter, policy accept so that it never decides for
 /// traffic that is not ours) that lets replies in from an uplink, drops every new connection that arrives
-/// from an uplink, and accepts the LAN's traffic out through an uplink;</item>
+/// from an uplink, drops every new connection into the LAN that does not come from the LAN (whether or not
+/// the interface it comes from is an uplink that is up right now), and accepts the LAN's traffic out through
+/// an uplink;</item>
 /// <item>a <c>postrouting</c> chain (hook postrouting, priority srcnat) that masquerades IPv4 leaving
 /// through an uplink.</item>
 /// </list>
@@ -35,6 +37,9 @@ public static class NftRuleset
 
     /// <summary>The comment on the rule that drops new connections from an uplink; tests read its counter.</summary>
     public const string InboundDropComment = "new connections from an uplink are never forwarded";
+
+    /// <summary>The comment on the rule that drops new connections into the LAN from any other interface; tests read its counter.</summary>
+    public const string IntoLanDropComment = "new connections into the LAN come only from the LAN";
 
     /// <summary>
     /// The whole table, in one transaction that first removes any table of that name (one a crashed run left
@@ -61,6 +66,11 @@ public static class NftRuleset
         sb.Append("\t\ttype filter hook forward priority filter; policy accept;\n");
         sb.Append("\t\tiifname @").Append(UplinkSet).Append(" ct state established,related accept\n");
         sb.Append("\t\tiifname @").Append(UplinkSet).Append(" counter drop comment \"").Append(InboundDropComment).Append("\"\n");
+        // The LAN is protected whatever the uplinks' state: an uplink's interface is in the uplink set only while it
+        // is up, and while udhcpc asks, after a lost lease or between flaps the policy accept would forward a new
+        // connection from its segment into the LAN (ip_forward is on).
+        sb.Append("\t\toifname @").Append(LanSet).Append(" ct state established,related accept\n");
+        sb.Append("\t\tiifname != @").Append(LanSet).Append(" oifname @").Append(LanSet).Append(" counter drop comment \"").Append(IntoLanDropComment).Append("\"\n");
         if (spec.ClampMss)
         {
             // Mobile links often carry less than 1500 bytes; a LAN host does not know that (nft(8), "EXTENSION HEADER

@@ -27,6 +27,8 @@ public sealed class NftRulesetTests
             		type filter hook forward priority filter; policy accept;
             		iifname @uplinks ct state established,related accept
             		iifname @uplinks counter drop comment "new connections from an uplink are never forwarded"
+            		oifname @lan ct state established,related accept
+            		iifname != @lan oifname @lan counter drop comment "new connections into the LAN come only from the LAN"
             		oifname @uplinks tcp flags syn / syn,rst tcp option maxseg size set rt mtu
             		iifname @lan oifname @uplinks counter accept
             	}

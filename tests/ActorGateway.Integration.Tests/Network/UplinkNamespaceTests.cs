@@ -79,6 +79,33 @@ public sealed partial class UplinkNamespaceTests(ITestOutputHelper output) : IDi
     }
 
     [NetnsFact]
+    public async Task Gateway_should_drop_new_connections_into_the_LAN_from_an_interface_that_is_not_an_uplink_that_is_up()
+    {
+        await using var lab = await TetheringLab.CreateAsync([new PhoneSpec("phone", "usb0"), new PhoneSpec("other", "usb1")]);
+        var listener = lab.Lab.Start(lab.LanNamespace!, "socat", ["TCP-LISTEN:8080,fork,reuseaddr", "OPEN:/dev/null"]);
+        var gateway = NamespaceGateway.Start(lab, _dir, $$"""
+            static-uplinks = [ { id = "phone", interface = "usb0", method = "dhcp", priority = 10 } ]
+            lan { interface = "lan0", address = "10.77.0.1/24", dhcp.enabled = off, dns = off }
+            {{Health}}
+            """);
+        await gateway.WaitForAsync(s => s.Active == "phone" && s.Uplinks.Single().Health == UplinkHealth.Up, StartWithin, "phone active and healthy");
+
+        // usb1 carries an address but is not in the uplink set, as an uplink is while udhcpc asks, after a lost lease
+        // or between flaps: its segment must not reach the LAN either.
+        await GatewayIp(lab, "address", "add", "192.168.43.2/24", "dev", "usb1");
+        await GatewayIp(lab, "link", "set", "dev", "usb1", "up");
+        var other = lab.Phone("other");
+        await other.RouteThroughGatewayAsync("10.77.0.0/24", "192.168.43.2");
+        Assert.True(await other.PingAsync("192.168.43.2"), "the segment reaches the gateway itself");
+        Assert.False(await other.PingAsync(TetheringLab.LanHostAddress), "a ping from a segment that is not an up uplink into the LAN is dropped");
+        Assert.False(await other.ConnectAsync(TetheringLab.LanHostAddress, 8080), "a TCP connection from it into the LAN is dropped");
+        Assert.True(await DroppedIntoLan(lab) >= 2, "the gateway's LAN rule counted them");
+        Assert.True(await lab.LanPingAsync(), "the LAN still reaches the internet through the phone");
+        Assert.False(listener.HasExited);
+        Assert.Equal(0, await gateway.StopAsync());
+    }
+
+    [NetnsFact]
     public async Task Gateway_should_fail_over_at_once_on_carrier_loss_fail_back_after_the_hold_time_and_drop_an_unplugged_phone()
     {
         await using var lab = await TetheringLab.CreateAsync([new PhoneSpec("phone", "usb0"), new PhoneSpec("backup", "usb1")]);
@@ -207,10 +234,14 @@ public sealed partial class UplinkNamespaceTests(ITestOutputHelper output) : IDi
         return answer;
     }
 
-    private static async Task<long> DroppedInbound(TetheringLab lab)
+    private static Task<long> DroppedInbound(TetheringLab lab) => Dropped(lab, NftRuleset.InboundDropComment);
+
+    private static Task<long> DroppedIntoLan(TetheringLab lab) => Dropped(lab, NftRuleset.IntoLanDropComment);
+
+    private static async Task<long> Dropped(TetheringLab lab, string comment)
     {
         var chain = await Exec(lab.GatewayNamespace, "/usr/sbin/nft", "list", "chain", "inet", "actorgateway", "forward");
-        var match = Regex.Match(chain, $"counter packets ([0-9]+) bytes [0-9]+ drop comment \"{NftRuleset.InboundDropComment}\"");
+        var match = Regex.Match(chain, $"counter packets ([0-9]+) bytes [0-9]+ drop comment \"{comment}\"");
         return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
     }
 
