@@ -26,6 +26,7 @@ public sealed class LanServiceActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<string> _lastLines = new();
     private IReadOnlyList<IPAddress> _upstream = [];
+    private string? _upstreamInterface;
     private OwnedProcess? _dnsmasq;
     private bool _ready;
     private bool _restarting;
@@ -52,16 +53,17 @@ public sealed class LanServiceActor : ReceiveActor
         });
         Receive<LanService.SetUpstream>(m =>
         {
-            if (m.Servers.SequenceEqual(_upstream))
+            if (m.Servers.SequenceEqual(_upstream) && m.Interface == _upstreamInterface)
             {
                 return;
             }
 
             _upstream = m.Servers;
+            _upstreamInterface = m.Interface;
             if (_lan.Dns && _dnsmasq is not null && !_restarting)
             {
                 // dnsmasq cannot be told its servers while it runs (short of D-Bus): restart it; leases are on disk.
-                _log.Info("LAN {Interface}: DNS now forwarded to {Servers}; restarting dnsmasq", _lan.Interface, Servers(_upstream));
+                _log.Info("LAN {Interface}: DNS now forwarded to {Servers} through {Uplink}; restarting dnsmasq", _lan.Interface, Servers(_upstream), _upstreamInterface ?? "no uplink");
                 _restarting = true;
                 var old = _dnsmasq;
                 _dnsmasq = null;
@@ -152,7 +154,8 @@ public sealed class LanServiceActor : ReceiveActor
             _lan.PingCheck,
             _lan.Dns,
             _upstream,
-            Path.Combine(_settings.StateDirectory, $"dnsmasq-{_lan.Interface}.leases")));
+            Path.Combine(_settings.StateDirectory, $"dnsmasq-{_lan.Interface}.leases"),
+            _upstreamInterface));
         _dnsmasq = new OwnedProcess(_deps.Processes, spec, _deps.Clock);
         _dnsmasq.Start(Self);
     }
@@ -186,8 +189,8 @@ public sealed class LanServiceActor : ReceiveActor
 /// <summary>The protocol of <see cref="LanServiceActor"/>.</summary>
 public static class LanService
 {
-    /// <summary>From the uplink manager: the active uplink's DNS servers.</summary>
-    public sealed record SetUpstream(IReadOnlyList<IPAddress> Servers);
+    /// <summary>From the uplink manager: the active uplink's DNS servers and its interface (null: no active uplink).</summary>
+    public sealed record SetUpstream(IReadOnlyList<IPAddress> Servers, string? Interface);
 
     /// <summary>To the uplink manager: the LAN service (re)started and wants the current servers.</summary>
     public sealed record Started

@@ -39,6 +39,7 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
     private bool _sharing;
     private int _generation;
     private IReadOnlyList<IPAddress>? _upstreamDns;
+    private string? _upstreamInterface;
 
     public UplinkManagerActor(UplinkSettings settings, NetworkDependencies deps)
     {
@@ -184,7 +185,7 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
             }
         });
         Receive<Uplink.Report>(OnReport);
-        Receive<LanService.Started>(_ => Sender.Tell(new LanService.SetUpstream(_upstreamDns ?? [])));
+        Receive<LanService.Started>(_ => Sender.Tell(new LanService.SetUpstream(_upstreamDns ?? [], _upstreamInterface)));
         Receive<UplinkEvents.PppLinkUp>(m =>
         {
             var id = DeviceUplinkId(m.DeviceId, UplinkSource.Ppp);
@@ -495,13 +496,15 @@ public sealed class UplinkManagerActor : ReceiveActor, IWithTimers, IWithUnbound
 
         var active = _failover.Active is { } id && _uplinks.TryGetValue(id, out var e) ? e : null;
         var servers = active?.Status?.Dns.Select(IPAddress.Parse).ToList() ?? [];
-        if (_upstreamDns is not null && _upstreamDns.SequenceEqual(servers))
+        var ifname = servers.Count == 0 ? null : active?.Status?.Interface;
+        if (_upstreamDns is not null && _upstreamDns.SequenceEqual(servers) && ifname == _upstreamInterface)
         {
-            return;
+            return; // two phones on the same subnet have the same servers: a switch still changes the interface
         }
 
         _upstreamDns = servers;
-        _lan.Tell(new LanService.SetUpstream(servers));
+        _upstreamInterface = ifname;
+        _lan.Tell(new LanService.SetUpstream(servers, ifname));
     }
 
     private string? BestWaiting() => _failover.Candidates.Values

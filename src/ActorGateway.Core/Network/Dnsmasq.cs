@@ -13,6 +13,10 @@ namespace ActorGateway.Core.Network;
 /// <param name="Dns">Answer DNS on the LAN, forwarding to <paramref name="Upstream"/>.</param>
 /// <param name="Upstream">The active uplink's DNS servers (none: queries are refused until an uplink carries the traffic).</param>
 /// <param name="LeaseFile">Where dnsmasq keeps its DHCP leases (they survive a restart of dnsmasq).</param>
+/// <param name="UpstreamInterface">
+/// The active uplink's interface: the queries leave through it. Two phones often share a subnet (Android
+/// tethers on 192.168.42.0/24 with DNS at 192.168.42.129), and the routing table would pick the first.
+/// </param>
 public sealed record LanServiceSpec(
     string Program,
     string Interface,
@@ -21,7 +25,8 @@ public sealed record LanServiceSpec(
     bool PingCheck,
     bool Dns,
     IReadOnlyList<IPAddress> Upstream,
-    string LeaseFile);
+    string LeaseFile,
+    string? UpstreamInterface = null);
 
 /// <summary>
 /// dnsmasq's argument list for the LAN (dnsmasq(8)). It reads no configuration file and writes no pid file, so
@@ -52,7 +57,8 @@ public static class Dnsmasq
         if (spec.Dns)
         {
             args.Add("--no-resolv");        // not /etc/resolv.conf: the box's resolver may point anywhere
-            args.AddRange(spec.Upstream.Select(server => $"--server={server}"));
+            var via = spec.UpstreamInterface is { } ifname ? $"@{InterfaceName.Require(ifname)}" : string.Empty; // dnsmasq(8), --server=<ipaddr>[@<interface>]
+            args.AddRange(spec.Upstream.Select(server => $"--server={server}{via}"));
             args.Add("--domain-needed");    // plain names and private reverse lookups never leave the LAN
             args.Add("--bogus-priv");
         }

@@ -338,6 +338,32 @@ public sealed class UplinkManagerSpec : VirtualTimeSpec
     }
 
     [Fact]
+    public async Task The_LAN_DNS_should_follow_the_active_uplink_interface_when_two_phones_share_a_subnet_and_a_server()
+    {
+        var manager = Start(TwoPhones + """
+
+            actorgateway.lan { interface = "eth0", address = "192.168.50.1/24" }
+            """);
+        _net.Links.Push("usb0");
+        _net.Links.Push("usb1");
+        (await _net.DhcpClientAsync("usb0")).Say(Bound("192.168.42.64", "192.168.42.129", "192.168.42.129"));
+        (await _net.DhcpClientAsync("usb1")).Say(Bound("192.168.42.65", "192.168.42.129", "192.168.42.129"));
+        await AdvanceUntilAsync(manager, s => s.Active == "phone" && s.Uplinks.All(u => u.Health == UplinkHealth.Up), "both healthy, phone active");
+        var dnsmasq = await _net.DnsmasqAsync();
+        while (!dnsmasq.Spec.Arguments.Contains("--server=192.168.42.129@usb0"))
+        {
+            dnsmasq = await _net.DnsmasqAsync();
+        }
+
+        _net.Links.Push("usb0", carrier: false);
+        await AwaitAsync(manager, s => s.Active == "backup", "failed over");
+
+        var restarted = await _net.DnsmasqAsync(); // the same server, but now through usb1
+        Assert.Contains("--server=192.168.42.129@usb1", restarted.Spec.Arguments);
+        Assert.Equal(1, dnsmasq.TerminateCalls);
+    }
+
+    [Fact]
     public async Task NAT_should_share_each_live_uplink_and_stop_should_take_everything_down()
     {
         var (manager, phone, backup) = await BothHealthyAsync(TwoPhones + """
@@ -357,7 +383,7 @@ public sealed class UplinkManagerSpec : VirtualTimeSpec
         // The LAN's DNS follows the active uplink: dnsmasq forwards to its servers, and is started again with the
         // new ones on failover.
         var dnsmasq = await _net.DnsmasqAsync();
-        while (!dnsmasq.Spec.Arguments.Contains("--server=192.168.42.129"))
+        while (!dnsmasq.Spec.Arguments.Contains("--server=192.168.42.129@usb0"))
         {
             dnsmasq = await _net.DnsmasqAsync(); // the first may have started before the phone was active
         }
@@ -366,7 +392,7 @@ public sealed class UplinkManagerSpec : VirtualTimeSpec
         await AwaitAsync(manager, s => s.Active == "backup", "failed over");
         await AwaitAssertAsync(() => Assert.Contains(_net.Commands.Commands, c => c.StandardInput == NftRuleset.RemoveUplink("actorgateway", "usb0")));
         var restarted = await _net.DnsmasqAsync();
-        Assert.Contains("--server=192.168.43.1", restarted.Spec.Arguments);
+        Assert.Contains("--server=192.168.43.1@usb1", restarted.Spec.Arguments);
         Assert.Equal(1, dnsmasq.TerminateCalls);
 
         Watch(manager);

@@ -31,6 +31,16 @@ public sealed class DnsmasqTests
     }
 
     [Fact]
+    public void Command_should_send_the_queries_through_the_active_uplink_interface()
+    {
+        var args = Dnsmasq.Command(Spec() with { UpstreamInterface = "usb1" }).Arguments;
+
+        Assert.Contains("--server=192.168.42.129@usb1", args);
+        Assert.Contains("--server=8.8.8.8@usb1", args);
+        Assert.DoesNotContain("--server=192.168.42.129", args);
+    }
+
+    [Fact]
     public void Command_should_turn_off_what_is_not_wanted()
     {
         var dhcpOnly = Dnsmasq.Command(Spec(dns: false, ping: false)).Arguments;
