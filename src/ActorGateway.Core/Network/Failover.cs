@@ -13,7 +13,8 @@ namespace ActorGateway.Core.Network;
 /// <param name="HealthySince">Since when it has been ready and healthy; null when it is not.</param>
 /// <param name="Recovering">
 /// It has failed since it last carried traffic: before it takes the traffic back from a working uplink, it must
-/// stay healthy for the hold time. A newly added uplink that never failed needs no hold time.
+/// stay healthy for the hold time. A newly added uplink that never failed needs no hold time; one added again
+/// soon after it was removed (a PPP redial, a phone that re-enumerates) counts as recovering.
 /// </param>
 /// <param name="Detail">The last thing that happened to it, in words.</param>
 public sealed record FailoverCandidate(
@@ -43,10 +44,23 @@ public sealed record FailoverState(
     public static readonly FailoverState Initial = new(
         ImmutableDictionary<string, FailoverCandidate>.Empty.WithComparers(StringComparer.Ordinal),
         null, null, "no uplink yet", null, 0);
+
+    /// <summary>When each uplink that left the list left it, for as long as <see cref="FailoverPolicy.Remember"/> says.</summary>
+    public ImmutableDictionary<string, DateTimeOffset> Removed { get; init; } =
+        ImmutableDictionary<string, DateTimeOffset>.Empty.WithComparers(StringComparer.Ordinal);
 }
 
 /// <summary>The failover policy: how long a recovered, preferred uplink must stay healthy before it takes the traffic back.</summary>
-public sealed record FailoverPolicy(TimeSpan HoldTime);
+/// <param name="HoldTime">How long a recovering uplink must stay healthy before it takes the traffic back.</param>
+/// <param name="Remember">
+/// How long a removed uplink is remembered: added again within it, it counts as recovering. Null: ten hold
+/// times, at least ten minutes (a PPP redial or a phone re-enumerating takes seconds to a minute or two).
+/// </param>
+public sealed record FailoverPolicy(TimeSpan HoldTime, TimeSpan? Remember = null)
+{
+    /// <summary>How long a removed uplink is remembered.</summary>
+    public TimeSpan RememberRemoved => Remember ?? TimeSpan.FromTicks(Math.Max(HoldTime.Ticks * 10, TimeSpan.FromMinutes(10).Ticks));
+}
 
 /// <summary>What happened to the uplinks; the input of <see cref="Failover.Apply"/>.</summary>
 public abstract record FailoverEvent
@@ -128,9 +142,11 @@ public static class Failover
                 }
                 else
                 {
+                    // Removed and added again soon (pppd redials, a phone re-enumerates): it failed, it is recovering.
+                    var again = state.Removed.TryGetValue(added.Id, out var left) && now - left < policy.RememberRemoved;
                     candidates = candidates.Add(added.Id, new FailoverCandidate(
-                        added.Id, added.Priority, state.NextOrder, false, UplinkHealth.Unknown, null, false, "added"));
-                    state = state with { NextOrder = state.NextOrder + 1 };
+                        added.Id, added.Priority, state.NextOrder, false, UplinkHealth.Unknown, null, again, again ? "added again" : "added"));
+                    state = state with { NextOrder = state.NextOrder + 1, Removed = state.Removed.Remove(added.Id) };
                     happened = null;
                 }
 
@@ -142,6 +158,13 @@ public static class Failover
                 }
 
                 candidates = candidates.Remove(removed.Id);
+                var remember = policy.RememberRemoved;
+                state = state with
+                {
+                    Removed = state.Removed
+                        .RemoveRange(state.Removed.Where(r => now - r.Value >= remember).Select(r => r.Key))
+                        .SetItem(removed.Id, now),
+                };
                 happened = $"{removed.Id} is gone: {removed.Reason}";
                 break;
             case FailoverEvent.UplinkReady ready:

@@ -44,6 +44,38 @@ public sealed class FailoverTests
     }
 
     [Fact]
+    public void An_uplink_removed_and_added_again_should_wait_the_hold_time_before_it_takes_the_traffic_back()
+    {
+        BothHealthyPhoneActive();
+        At(10, new UplinkRemoved("phone", "PPP link down: pppd exited with status 16"));
+        Assert.Equal("backup", _state.Active);
+
+        // pppd redials: the same id comes back, healthy within a second, but it has just failed.
+        At(20, new UplinkAdded("phone", 10));
+        At(20, new UplinkReady("phone"));
+        Assert.Equal([new ScheduleFailback(TimeSpan.FromSeconds(30))], At(21, new HealthChanged("phone", UplinkHealth.Up, "3 probes answered in a row")));
+        Assert.Equal("backup", _state.Active);
+
+        Assert.Equal(
+            [new Switch("backup", "phone", "phone has been healthy for 30 s: back to the preferred uplink")],
+            At(51, FailbackDue.Instance));
+    }
+
+    [Fact]
+    public void An_uplink_added_again_long_after_it_was_removed_should_count_as_new()
+    {
+        BothHealthyPhoneActive();
+        At(10, new UplinkRemoved("phone", "tethering interface usb0 is gone"));
+
+        At(10 + 601, new UplinkAdded("phone", 10));
+        At(10 + 601, new UplinkReady("phone"));
+        Assert.Equal(
+            [new Switch("backup", "phone", "phone is healthy and preferred (priority 10 before 20)")],
+            At(10 + 602, new HealthChanged("phone", UplinkHealth.Up, "3 probes answered in a row")));
+        Assert.Empty(_state.Removed);
+    }
+
+    [Fact]
     public void A_hard_signal_should_move_the_traffic_at_once()
     {
         BothHealthyPhoneActive();
