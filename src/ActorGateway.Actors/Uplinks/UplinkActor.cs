@@ -67,6 +67,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private (IPAddress Address, int Prefix)? _address;
     private IPAddress? _gateway;
     private (int Metric, IPAddress? Gateway)? _route;
+    private bool _routeStale;
+    private readonly HashSet<int> _metricsInTheWay = [];
     private ExponentialBackoff _dhcpRestart = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
     private bool _rpFilterChecked;
 
@@ -154,6 +156,22 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
             }
 
             _log.Debug("{UplinkId}: `{Command}` failed after the link changed: {Said}", _def.Id, m.Command, m.Said);
+        });
+        Receive<MetricInTheWay>(m =>
+        {
+            if (m.Session != _session || _route?.Metric != m.Metric)
+            {
+                return;
+            }
+
+            // Never take or delete a route that is not ours: use the next metric.
+            _log.Warning("{UplinkId}: another default route holds metric {Metric}, so {Interface} uses the next free one; a route of someone else's " +
+                "with a lower metric wins over the gateway's: raise its metric or lower uplinks.metrics (default routes: {Routes})",
+                _def.Id, m.Metric, _def.Interface, m.DefaultRoutes.Length == 0 ? "none left" : m.DefaultRoutes.ReplaceLineEndings(" | "));
+            _metricsInTheWay.Add(m.Metric);
+            _route = null;
+            ApplyRoute();
+            Report();
         });
         Receive<Terminated>(m =>
         {
@@ -341,7 +359,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
             // fib_disable_ip): so the new address is put back, a no-op if it survived, and the route applied again.
             Run(_settings.Ip.DeleteAddress(_def.Interface, a.Address, a.Prefix), mustSucceed: false);
             Run(_settings.Ip.ReplaceAddress(_def.Interface, lease.Address, lease.PrefixLength, lease.LeaseTime));
-            _route = null;
+            _routeStale = true;
         }
         _status = _status with { LeaseExpires = lease.LeaseTime is { } t ? now + t : null };
         if (changed)
@@ -406,20 +424,35 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         }
 
         var metric = Failover.Metric(_settings.Metrics, _active, _def.Priority, _def.Index);
+        while (_metricsInTheWay.Contains(metric))
+        {
+            metric++;
+        }
+
         var gateway = _def.Method == UplinkMethod.Ppp ? null : _gateway;
-        if (_route is { } current && current.Metric == metric && Equals(current.Gateway, gateway))
+        if (_route is { } current && current.Metric == metric && Equals(current.Gateway, gateway) && !_routeStale)
         {
             return;
         }
 
         var onlink = gateway is not null && _address is { } a && !Dnsmasq.InSubnet(gateway, a.Address, a.Prefix);
-        Run(_settings.Ip.ReplaceDefaultRoute(_def.Interface, gateway, metric, onlink));
+        if (_route is { } own && own.Metric == metric)
+        {
+            // Its own route: a new router, or put back after an address change (the kernel may have flushed it).
+            Run(_settings.Ip.ReplaceDefaultRoute(_def.Interface, gateway, metric, onlink));
+        }
+        else
+        {
+            AddRoute(metric, _settings.Ip.AddDefaultRoute(_def.Interface, gateway, metric, onlink));
+        }
+
         if (_route is { } old && old.Metric != metric)
         {
             Run(_settings.Ip.DeleteDefaultRoute(_def.Interface, old.Metric), mustSucceed: false);
         }
 
         _route = (metric, gateway);
+        _routeStale = false;
         _status = _status with { Metric = metric };
     }
 
@@ -445,6 +478,9 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
             Run(_settings.Ip.DeleteDefaultRoute(_def.Interface, route.Metric), mustSucceed: false);
             _route = null;
         }
+
+        _routeStale = false;
+        _metricsInTheWay.Clear(); // a new connection tries its own metric again
 
         if (_address is { } a && _def.Method != UplinkMethod.Ppp)
         {
@@ -507,6 +543,31 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>Adds the route at a new metric; "File exists" means another default route holds it (<see cref="MetricInTheWay"/>).</summary>
+    private void AddRoute(int metric, CommandSpec command)
+    {
+        var session = _session;
+        var commands = _deps.Commands;
+        var show = _settings.Ip.ShowDefaultRoutes();
+        _ip.Enqueue(command).ContinueWith(
+            async t =>
+            {
+                if (t.IsCompletedSuccessfully && t.Result.Succeeded)
+                {
+                    return (object)Done.Instance;
+                }
+
+                if (t.IsCompletedSuccessfully && t.Result.Said.Contains("File exists", StringComparison.Ordinal))
+                {
+                    var routes = await commands.RunAsync(show, CancellationToken.None).ConfigureAwait(false);
+                    return (object)new MetricInTheWay(metric, session, routes.Output.Trim());
+                }
+
+                return (object)new CommandFailed(command, session, t.IsCompletedSuccessfully ? $"exit {t.Result.ExitCode}: {t.Result.Said}" : t.Exception?.GetBaseException().Message ?? "cancelled");
+            },
+            TaskScheduler.Default).Unwrap().PipeTo(Self);
+    }
+
     private void Run(CommandSpec command, bool mustSucceed = true)
     {
         var session = _session;
@@ -546,6 +607,9 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     }
 
     private sealed record CommandFailed(CommandSpec Command, int Session, string Said);
+
+    /// <summary>Adding the default route at <paramref name="Metric"/> failed: a route of someone else's holds it.</summary>
+    private sealed record MetricInTheWay(int Metric, int Session, string DefaultRoutes);
 
     private sealed record Done
     {

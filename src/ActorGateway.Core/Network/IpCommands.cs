@@ -31,12 +31,27 @@ public sealed record IpCommands(string Program = "/usr/sbin/ip", int RouteProtoc
         Ip("address", "del", $"{address}/{prefix}", "dev", InterfaceName.Require(ifname));
 
     /// <summary>
-    /// <c>ip -4 route replace default [via GW] dev IF metric M proto P [onlink]</c>: the uplink's default route.
-    /// Metrics are unique per uplink, so <c>replace</c> only ever replaces this uplink's own route.
+    /// <c>ip -4 route replace default [via GW] dev IF metric M proto P [onlink]</c>: changes the uplink's own
+    /// default route at a metric it already holds. IPv4 matches a route to replace on prefix, tos and metric
+    /// alone, whatever its device or protocol: at a metric the uplink does not hold yet, this would take another
+    /// program's route (NetworkManager's ethernet default is metric 100); use <see cref="AddDefaultRoute"/>.
     /// </summary>
-    public CommandSpec ReplaceDefaultRoute(string ifname, IPAddress? gateway, int metric, bool onlink = false)
+    public CommandSpec ReplaceDefaultRoute(string ifname, IPAddress? gateway, int metric, bool onlink = false) =>
+        DefaultRoute("replace", ifname, gateway, metric, onlink);
+
+    /// <summary>
+    /// <c>ip -4 route add default [via GW] dev IF metric M proto P [onlink]</c>: the uplink's default route at a new
+    /// metric; it fails with "File exists" when any default route holds that metric.
+    /// </summary>
+    public CommandSpec AddDefaultRoute(string ifname, IPAddress? gateway, int metric, bool onlink = false) =>
+        DefaultRoute("add", ifname, gateway, metric, onlink);
+
+    /// <summary><c>ip -4 route show default</c>: every IPv4 default route, to say which one is in the way.</summary>
+    public CommandSpec ShowDefaultRoutes() => Ip("-4", "route", "show", "default");
+
+    private CommandSpec DefaultRoute(string verb, string ifname, IPAddress? gateway, int metric, bool onlink)
     {
-        var args = new List<string> { "-4", "route", "replace", "default" };
+        var args = new List<string> { "-4", "route", verb, "default" };
         if (gateway is not null)
         {
             args.AddRange(["via", gateway.ToString()]);

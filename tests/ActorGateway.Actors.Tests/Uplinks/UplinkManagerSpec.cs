@@ -115,12 +115,29 @@ public sealed class UplinkManagerSpec : VirtualTimeSpec
         var lines = _net.Commands.Lines;
         Assert.Contains("/usr/sbin/ip -4 route flush proto 171", lines); // leftovers of a crashed run, first of all
         Assert.Contains("/usr/sbin/ip address replace 192.168.42.64/24 dev usb0 valid_lft 3600 preferred_lft 3600", lines);
-        Assert.Contains("/usr/sbin/ip -4 route replace default via 192.168.42.129 dev usb0 metric 100 proto 171", lines);
-        Assert.Contains("/usr/sbin/ip -4 route replace default via 192.168.43.1 dev usb1 metric 3001 proto 171", lines);
+        Assert.Contains("/usr/sbin/ip -4 route add default via 192.168.42.129 dev usb0 metric 100 proto 171", lines);
+        Assert.Contains("/usr/sbin/ip -4 route add default via 192.168.43.1 dev usb1 metric 3001 proto 171", lines);
 
         // Each probe goes through its own uplink's interface, one target per round in turn.
         Assert.Contains(("usb0", ProbeTarget.Parse("198.51.100.1")), _net.Prober.Probes);
         Assert.Contains(("usb0", ProbeTarget.Parse("198.51.100.2")), _net.Prober.Probes);
+    }
+
+    [Fact]
+    public async Task A_default_route_of_another_program_at_the_active_metric_should_be_left_alone_and_the_next_metric_used()
+    {
+        // NetworkManager's default route on eth0 has metric 100 (its ethernet default): "ip route add" at 100 fails.
+        _net.Commands.Fail = c => c.ToString() == "/usr/sbin/ip -4 route add default via 192.168.42.129 dev usb0 metric 100 proto 171";
+
+        var (manager, _, _) = await BothHealthyAsync();
+
+        var status = await AwaitAsync(manager, s => Uplink(s, "phone").Metric == 101, "the phone on the next metric");
+        Assert.Equal("phone", status.Active);
+        var lines = _net.Commands.Lines;
+        Assert.Contains("/usr/sbin/ip -4 route show default", lines); // for the log: which route is in the way
+        Assert.Contains("/usr/sbin/ip -4 route add default via 192.168.42.129 dev usb0 metric 101 proto 171", lines);
+        Assert.DoesNotContain(lines, l => l.Contains("route replace default", StringComparison.Ordinal) && l.Contains("metric 100 ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("route del default", StringComparison.Ordinal) && l.Contains("metric 100 ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -135,7 +152,7 @@ public sealed class UplinkManagerSpec : VirtualTimeSpec
         Assert.Equal(UplinkState.Waiting, Uplink(status, "phone").State);
         await AwaitAsync(manager, s => Uplink(s, "backup").Metric == 101, "backup on the active metric");
         var lines = _net.Commands.Lines;
-        Assert.Contains("/usr/sbin/ip -4 route replace default via 192.168.43.1 dev usb1 metric 101 proto 171", lines);
+        Assert.Contains("/usr/sbin/ip -4 route add default via 192.168.43.1 dev usb1 metric 101 proto 171", lines);
         Assert.Contains("/usr/sbin/ip -4 route del default dev usb0 metric 100 proto 171", lines);
         Assert.Contains("/usr/sbin/ip address del 192.168.42.64/24 dev usb0", lines);
     }
@@ -303,7 +320,7 @@ public sealed class UplinkManagerSpec : VirtualTimeSpec
         Assert.Equal(UplinkHealth.Up, dongle.Health); // no targets: hard signals only
         Assert.Equal(("10.11.12.13/32", "10.64.64.64"), (dongle.Address, dongle.Gateway));
         Assert.Equal(["10.168.0.1"], dongle.Dns);
-        Assert.Contains("/usr/sbin/ip -4 route replace default dev ppp0 metric 100 proto 171", _net.Commands.Lines);
+        Assert.Contains("/usr/sbin/ip -4 route add default dev ppp0 metric 100 proto 171", _net.Commands.Lines);
         Assert.DoesNotContain(_net.Commands.Lines, l => l.Contains("address replace 10.11.12.13", StringComparison.Ordinal)); // pppd's address
 
         Sys.EventStream.Publish(new UplinkEvents.PppLinkDown("dongle", "ppp0", "pppd exited with status 16"));

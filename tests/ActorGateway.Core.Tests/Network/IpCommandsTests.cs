@@ -43,4 +43,15 @@ public sealed class IpCommandsTests
         Assert.Throws<ArgumentException>(() => _ip.LinkUp("usb0 down; reboot"));
         Assert.Throws<ArgumentException>(() => _ip.DeleteDefaultRoute("", 1));
     }
+
+    [Fact]
+    public void A_new_metric_should_be_added_never_replaced_so_that_another_program_route_is_never_taken()
+    {
+        var ip = new IpCommands();
+
+        Assert.Equal(
+            "/usr/sbin/ip -4 route add default via 192.168.42.129 dev usb0 metric 100 proto 171",
+            ip.AddDefaultRoute("usb0", System.Net.IPAddress.Parse("192.168.42.129"), 100).ToString());
+        Assert.Equal("/usr/sbin/ip -4 route show default", ip.ShowDefaultRoutes().ToString());
+    }
 }

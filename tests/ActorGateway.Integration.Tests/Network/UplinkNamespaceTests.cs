@@ -106,6 +106,31 @@ public sealed partial class UplinkNamespaceTests(ITestOutputHelper output) : IDi
     }
 
     [NetnsFact]
+    public async Task Gateway_should_leave_another_program_default_route_at_its_metric_alone()
+    {
+        await using var lab = await TetheringLab.CreateAsync([new PhoneSpec("phone", "usb0")]);
+        // NetworkManager's ethernet default route has metric 100, the gateway's active metric.
+        await GatewayIp(lab, "link", "add", "eth9", "type", "veth", "peer", "name", "eth9p");
+        await GatewayIp(lab, "link", "set", "dev", "eth9p", "up");
+        await GatewayIp(lab, "link", "set", "dev", "eth9", "up");
+        await GatewayIp(lab, "-4", "route", "add", "default", "via", "10.99.0.1", "dev", "eth9", "onlink", "metric", "100", "proto", "static");
+        var gateway = NamespaceGateway.Start(lab, _dir, $$"""
+            static-uplinks = [ { id = "phone", interface = "usb0", method = "dhcp", priority = 10 } ]
+            lan { interface = "lan0", address = "10.77.0.1/24", dhcp.enabled = off, dns = off }
+            {{Health}}
+            """);
+
+        var status = await gateway.WaitForAsync(s => s.Active == "phone" && s.Uplinks.Single().Metric == 101, StartWithin, "phone active on metric 101");
+        Assert.Equal(
+            "default via 10.99.0.1 dev eth9 proto static metric 100 onlink \ndefault via 192.168.42.129 dev usb0 proto 171 metric 101 \n",
+            await GatewayIp(lab, "-4", "route", "show", "default"));
+        Assert.Contains(gateway.Lines, l => l.Contains("another default route holds metric 100", StringComparison.Ordinal));
+
+        Assert.Equal(0, await gateway.StopAsync());
+        Assert.Equal("default via 10.99.0.1 dev eth9 proto static metric 100 onlink \n", await GatewayIp(lab, "-4", "route", "show", "default"));
+    }
+
+    [NetnsFact]
     public async Task Gateway_should_fail_over_at_once_on_carrier_loss_fail_back_after_the_hold_time_and_drop_an_unplugged_phone()
     {
         await using var lab = await TetheringLab.CreateAsync([new PhoneSpec("phone", "usb0"), new PhoneSpec("backup", "usb1")]);
