@@ -430,6 +430,21 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         }
 
         var gateway = _def.Method == UplinkMethod.Ppp ? null : _gateway;
+        if (gateway is null && _def.Method != UplinkMethod.Ppp)
+        {
+            // No router (a static uplink without gateway, a lease without option 3): no default route through it, as
+            // gateway.conf says; an on-link default would send every destination to ARP on the segment.
+            if (_route is { } stale)
+            {
+                Run(_settings.Ip.DeleteDefaultRoute(_def.Interface, stale.Metric), mustSucceed: false);
+                _route = null;
+            }
+
+            _routeStale = false;
+            _status = _status with { Metric = null };
+            return;
+        }
+
         if (_route is { } current && current.Metric == metric && Equals(current.Gateway, gateway) && !_routeStale)
         {
             return;

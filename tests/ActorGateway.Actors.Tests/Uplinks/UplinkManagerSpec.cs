@@ -141,6 +141,32 @@ public sealed class UplinkManagerSpec : VirtualTimeSpec
     }
 
     [Fact]
+    public async Task An_uplink_without_a_router_should_get_no_default_route_at_all()
+    {
+        var manager = Start("""
+            actorgateway.static-uplinks = [
+              { id = "lab", interface = "eth1", method = "static", address = "192.168.8.100/24", priority = 10 }
+              { id = "phone", interface = "usb0", method = "dhcp", priority = 20 }
+            ]
+            actorgateway.health.targets = []
+            """);
+        _net.Links.Push("eth1");
+        _net.Links.Push("usb0");
+        var phone = await _net.DhcpClientAsync("usb0");
+        phone.Say(Bound("192.168.42.64", "192.168.42.129", "192.168.42.129"));
+        var status = await AwaitAsync(manager, s => s.Uplinks.All(u => u.State == UplinkState.Up) && Uplink(s, "phone").Metric is not null, "both up");
+        Assert.Null(Uplink(status, "lab").Metric);
+        Assert.DoesNotContain(_net.Commands.Lines, l => l.Contains(" route ", StringComparison.Ordinal) && l.Contains("dev eth1", StringComparison.Ordinal));
+
+        // A renewed lease without a router: the phone's route goes too.
+        var metric = Uplink(status, "phone").Metric;
+        phone.Say(Bound("192.168.42.64", "", "192.168.42.129", evt: "renew"));
+        await AwaitAsync(manager, s => Uplink(s, "phone").Metric is null, "the phone without a route");
+        await AwaitAssertAsync(() => Assert.Contains($"/usr/sbin/ip -4 route del default dev usb0 metric {metric} proto 171", _net.Commands.Lines));
+        Assert.DoesNotContain(_net.Commands.Lines, l => l.Contains("route add default dev", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Carrier_loss_should_move_the_traffic_at_once_without_waiting_for_a_probe()
     {
         var (manager, _, _) = await BothHealthyAsync();
