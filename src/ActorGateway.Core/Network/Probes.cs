@@ -11,7 +11,10 @@ public enum ProbeMethod
     /// <summary>ICMP echo (ping): cheapest, but some networks drop it.</summary>
     Icmp,
 
-    /// <summary>A TCP connection: an accepted or a refused one both prove the path works.</summary>
+    /// <summary>
+    /// A TCP connection to an open port: only an accepted one proves the path works (a refusal may be an ICMP port
+    /// unreachable from any router on the way).
+    /// </summary>
     Tcp,
 
     /// <summary>A DNS query over UDP: any answer proves the path works.</summary>

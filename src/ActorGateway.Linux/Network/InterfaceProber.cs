@@ -105,14 +105,11 @@ public sealed class InterfaceProber : IUplinkProber
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         NetNative.BindToDevice(socket, ifname);
-        try
-        {
-            await socket.ConnectAsync(new IPEndPoint(target.Address, target.Port), cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            // A RST came back through the uplink: the path works, the port is just closed.
-        }
+
+        // Only an accepted connection counts. A refused one is a RST from the target, or just as well an ICMP port
+        // unreachable from any router on the way (the kernel reports both as ECONNREFUSED): the dead carrier's own
+        // gateway would make the uplink look healthy. Probe an open port.
+        await socket.ConnectAsync(new IPEndPoint(target.Address, target.Port), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task DnsAsync(string ifname, ProbeTarget target, CancellationToken cancellationToken)
