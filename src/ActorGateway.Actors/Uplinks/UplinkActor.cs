@@ -62,6 +62,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private IActorRef? _health;
     private IActorRef? _nat;
     private int _session;
+    private int _generation; // each GoUp's children get new names: stopped ones keep theirs until they are gone
     private DhcpLease? _lease;
     private IPAddress? _lastLeased;
     private (IPAddress Address, int Prefix)? _address;
@@ -405,10 +406,14 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         };
         SetState(UplinkState.Up, detail);
         ApplyRoute();
-        _health = Context.ActorOf(HealthProbeActor.Props(_def.Id, _def.Interface, _def.Health, _deps.Prober, _active), $"health-{_session}");
+
+        // A lease lost and bound again within one session (udhcpc keeps asking) comes up again while the children
+        // of the last Up are still stopping, and their names are taken until they are gone.
+        _generation++;
+        _health = Context.ActorOf(HealthProbeActor.Props(_def.Id, _def.Interface, _def.Health, _deps.Prober, _active), $"health-{_generation}");
         if (_natTable is not null)
         {
-            _nat = Context.ActorOf(NatShareActor.Props(_def.Interface, _natTable), $"nat-{_session}");
+            _nat = Context.ActorOf(NatShareActor.Props(_def.Interface, _natTable), $"nat-{_generation}");
         }
 
         CheckRpFilter();

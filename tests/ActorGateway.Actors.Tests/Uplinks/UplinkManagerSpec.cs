@@ -280,6 +280,23 @@ public sealed class UplinkManagerSpec : VirtualTimeSpec
     }
 
     [Fact]
+    public async Task A_lease_lost_and_bound_again_at_once_should_start_new_probes_and_NAT_share_without_a_name_clash()
+    {
+        var (manager, phone, _) = await BothHealthyAsync();
+        var restarted = CreateTestProbe();
+        Sys.EventStream.Subscribe(restarted.Ref, typeof(UplinkManager.UplinkRestarted));
+
+        for (var i = 0; i < 5; i++)
+        {
+            phone.Say(Event("deconfig")); // the children are stopped, not yet gone, when the next lease comes
+            phone.Say(Bound("192.168.42.64", "192.168.42.129", "192.168.42.129"));
+        }
+
+        await AdvanceUntilAsync(manager, s => s.Active == "phone" && Uplink(s, "phone").Health == UplinkHealth.Up, "phone up and healthy again");
+        restarted.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // no "health-1 is not unique" that fails the uplink
+    }
+
+    [Fact]
     public async Task A_udhcpc_that_exits_should_count_as_a_lost_lease_and_be_started_again_after_a_backoff()
     {
         var (manager, phone, _) = await BothHealthyAsync();
