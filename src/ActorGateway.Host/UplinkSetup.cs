@@ -23,6 +23,14 @@ public static class UplinkSetup
             return uplinks;
         }
 
+        if (!Environment.IsPrivilegedProcess && uplinks.EnabledBecause == UplinkSettings.UsbDiscoveryReason)
+        {
+            // Nothing was asked for explicitly: without root, say it plainly but do not call it an error.
+            logger.Information("Uplinks are not managed: the gateway is not root (routes, nftables and DHCP need it). pppd keeps its own default route; " +
+                "a phone found on USB gets no DHCP");
+            return uplinks with { Enabled = false, EnabledBecause = "not root" };
+        }
+
         if (!Environment.IsPrivilegedProcess)
         {
             logger.Error("Uplinks are configured ({Because}) but the gateway is not root: routes, nftables, DHCP and ip_forward need root. " +

@@ -83,6 +83,12 @@ public sealed record NatSettings(bool Enabled, string Table, bool IpForward, boo
 /// </summary>
 public sealed partial record UplinkSettings
 {
+    /// <summary>
+    /// Why <c>uplinks.enabled = auto</c> turned the network side on with nothing declared: a phone USB discovery finds
+    /// must get its DHCP lease and a PPP call its route, as the seed guide's <c>dhclient usb0</c> did by hand.
+    /// </summary>
+    public const string UsbDiscoveryReason = "USB discovery is on: the phones and modems it finds become uplinks";
+
     /// <summary>Whether the uplink manager runs (after <c>uplinks.enabled = auto</c> is resolved).</summary>
     public required bool Enabled { get; init; }
 
@@ -164,7 +170,9 @@ public sealed partial record UplinkSettings
             "off" or "false" or "no" => (false, "uplinks.enabled = off"),
             "auto" => statics.Count > 0 || lan is not null
                 ? (true, statics.Count > 0 ? "static-uplinks are declared" : "a lan is declared")
-                : (false, "no static-uplinks and no lan are declared (uplinks.enabled = auto)"),
+                : root.Object("usb")?.Bool("enabled", false) == true
+                    ? (true, UsbDiscoveryReason)
+                    : (false, "no static-uplinks and no lan are declared, and USB discovery is off (uplinks.enabled = auto)"),
             _ => throw uplinks!.Error("enabled", $"\"{enabledText}\" is not one of auto, on, off"),
         };
 

@@ -66,7 +66,7 @@ public sealed class UplinksHostingSpec
     [Fact]
     public async Task WithUplinks_should_start_nothing_when_the_network_side_is_off()
     {
-        using var host = Build("actorgateway.control-socket = \"/tmp/spec.sock\"");
+        using var host = Build("actorgateway.control-socket = \"/tmp/spec.sock\"\nactorgateway.usb.enabled = off");
         await host.StartAsync();
 
         Assert.False(host.Services.GetRequiredService<ActorRegistry>().TryGet<UplinkManagerActor>(out _));

@@ -38,15 +38,27 @@ public sealed class UplinkSettingsSpec
     }
 
     [Fact]
-    public void Nothing_declared_should_leave_the_network_side_off_and_say_why()
+    public void Nothing_declared_and_no_USB_discovery_should_leave_the_network_side_off_and_say_why()
     {
-        var s = Read("actorgateway.control-socket = \"/tmp/x.sock\"");
+        var s = Read("actorgateway.usb.enabled = off");
 
         Assert.False(s.Enabled);
-        Assert.Contains("no static-uplinks and no lan", s.EnabledBecause, StringComparison.Ordinal);
+        Assert.Contains("no static-uplinks and no lan are declared, and USB discovery is off", s.EnabledBecause, StringComparison.Ordinal);
         Assert.Null(s.Lan);
         Assert.False(s.Nat.Enabled);
-        Assert.True(Read("actorgateway.uplinks.enabled = on").Enabled);
+        Assert.True(Read("actorgateway.usb.enabled = off\nactorgateway.uplinks.enabled = on").Enabled);
+    }
+
+    [Fact]
+    public void USB_discovery_should_turn_the_network_side_on_so_that_a_phone_it_finds_gets_DHCP()
+    {
+        // The defaults: USB discovery on, nothing declared. The LG's usb0 must get a lease as the seed's dhclient gave it.
+        var s = Read("actorgateway.control-socket = \"/tmp/x.sock\"");
+
+        Assert.True(s.Enabled);
+        Assert.Equal(UplinkSettings.UsbDiscoveryReason, s.EnabledBecause);
+        Assert.False(s.Nat.Enabled); // no LAN: nothing to share, no ip_forward
+        Assert.False(Read("actorgateway.uplinks.enabled = off").Enabled);
     }
 
     [Fact]
@@ -132,7 +144,7 @@ public sealed class UplinkSettingsSpec
         Assert.False(handed.Defaults.Ppp.DefaultRoute);
         Assert.All(handed.Profiles.Values, p => Assert.False(p.Ppp.DefaultRoute));
 
-        var alone = GatewaySettings.Parse("actorgateway.static-devices = [ { id = \"dongle\", port = \"/dev/ttyUSB0\" } ]", "my.conf");
+        var alone = GatewaySettings.Parse("actorgateway.static-devices = [ { id = \"dongle\", port = \"/dev/ttyUSB0\" } ]\nactorgateway.usb.enabled = off", "my.conf");
         Assert.Same(alone, alone.WithPppRoutesHandedOver(UplinkSettings.Create(alone))); // not managed: pppd keeps its own
     }
 }
