@@ -96,9 +96,11 @@ public static class Cli
         }
     }
 
-    // The network side's keys are read here too, so that a mistake in them also stops the gateway before it opens anything.
+    // The USB and network sides' keys are read here too, so that a mistake in them also stops the gateway before it opens
+    // anything, whichever command loaded the file.
     private static GatewaySettings Checked(GatewaySettings settings)
     {
+        _ = UsbSettings.Create(settings);
         _ = UplinkSettings.Create(settings);
         return settings;
     }
@@ -117,16 +119,7 @@ public static class Cli
                 return 2;
             }
 
-            UsbSettings usb;
-            try
-            {
-                usb = UsbSettings.Create(l.Settings);
-            }
-            catch (GatewayConfigException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
-            }
+            var usb = UsbSettings.Create(l.Settings); // checked by LoadSettings
 
             if (!Preflight.DirectoriesWritable(l.Settings, Console.Error))
             {

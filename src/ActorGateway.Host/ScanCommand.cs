@@ -32,16 +32,7 @@ public static class ScanCommand
                 return 2;
             }
 
-            UsbSettings usb;
-            try
-            {
-                usb = UsbSettings.Create(l.Settings);
-            }
-            catch (GatewayConfigException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
-            }
+            var usb = UsbSettings.Create(l.Settings); // checked by LoadSettings
 
             if (parse.GetValue(sysfsRoot) is { } root)
             {

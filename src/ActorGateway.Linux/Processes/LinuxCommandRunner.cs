@@ -11,17 +11,7 @@ public sealed class LinuxCommandRunner : ICommandRunner
     public async Task<CommandResult> RunAsync(CommandSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var info = new ProcessStartInfo(spec.Program)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in spec.Arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
+        var info = ProcessStarts.Redirected(spec.Program, spec.Arguments);
 
         using var process = new Process { StartInfo = info };
         try

@@ -18,17 +18,7 @@ public sealed class LinuxProcessRunner : IProcessRunner
             await WritePrivateAsync(file, cancellationToken).ConfigureAwait(false);
         }
 
-        var info = new ProcessStartInfo(spec.Program)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in spec.Arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
+        var info = ProcessStarts.Redirected(spec.Program, spec.Arguments);
 
         Process process;
         try
