@@ -213,9 +213,7 @@ public abstract class UsbSpec : VirtualTimeSpec
                 _seen.Add(m!);
             }
 
-            // Real time for the actors and the simulated modems (real async I/O) to catch up before virtual time moves:
-            // too short, and on a loaded machine a probe's virtual timeout fires before the modem's answer was read.
-            var late = Events.ReceiveOne(TimeSpan.FromMilliseconds(50));
+            var late = Events.ReceiveOne(TimeSpan.FromMilliseconds(20));
             if (Fits(late))
             {
                 return (T)late!;

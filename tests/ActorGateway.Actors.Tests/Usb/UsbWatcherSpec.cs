@@ -275,9 +275,15 @@ public sealed class UsbWatcherSpec(ITestOutputHelper output) : UsbSpec(output, "
     public void Watcher_should_reset_a_running_modem_that_stopped_answering_and_bring_it_back()
     {
         AddModem(NokiaC2_01.Profile);
+        var identified = CreateTestProbe();
+        Sys.EventStream.Subscribe(identified, typeof(DeviceEvents.ModemIdentified));
         Start();
         Plug("rpi1b-nokia-c2-01");
         var added = Await<UsbEvents.ModemAdded>();
+
+        // The gateway's device identifies the modem first: an identification after the give-up below would rightly
+        // count as "it answers again" and cancel the reset (a race this spec lost on a loaded machine).
+        identified.FishForMessage<DeviceEvents.ModemIdentified>(m => m.DeviceId == added.DeviceId, TimeSpan.FromSeconds(10));
 
         // Its device gave up after AT+CFUN=1,1 (ModemUnresponsiveException): the USB side takes over.
         Sys.EventStream.Publish(new DeviceEvents.ModemUnresponsive(added.DeviceId, "3 commands unanswered even after AT+CFUN=1,1"));
